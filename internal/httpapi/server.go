@@ -1,0 +1,252 @@
+// Package httpapi serves accountnet's public API under /v1 and the admin
+// API under /admin/v1. Handlers decode and check the shape of requests,
+// call the service, and encode its results; the rules live in the service
+// and the domain.
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/accountnet/accountnet"
+	"github.com/accountnet/accountnet/internal/service"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// DefaultBodyLimit is the largest request body accepted, in bytes.
+const DefaultBodyLimit = 64 << 10
+
+// Server is the HTTP front of the service.
+type Server struct {
+	Svc        *service.Service
+	Log        *slog.Logger
+	AdminToken string // static admin token; "" disables it
+	BodyLimit  int64  // DefaultBodyLimit when zero
+	OpenAPI    []byte // served at /v1/openapi.json
+
+	// Ready reports whether the service can take traffic; /readyz calls it.
+	Ready func(ctx context.Context) error
+
+	metrics *metrics
+	mux     *http.ServeMux
+}
+
+// Handler returns the routed handler with request ids, logging, metrics,
+// panic recovery and the body limit applied.
+func (s *Server) Handler() http.Handler {
+	s.metrics = newMetrics()
+	s.mux = http.NewServeMux()
+	s.routes()
+	return s.middleware(s.mux)
+}
+
+func (s *Server) routes() {
+	m := s.mux
+
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
+	m.HandleFunc("GET /readyz", s.readyz)
+	m.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	m.HandleFunc("GET /v1/openapi.json", s.openapi)
+	m.HandleFunc("OPTIONS /v1/", s.preflightCORS)
+
+	// Public API: app keys and sessions.
+	m.HandleFunc("GET /v1/auth/session", s.withCaller(s.getSession))
+	m.HandleFunc("POST /v1/auth/login", s.withCaller(s.login))
+	m.HandleFunc("POST /v1/auth/login-account", s.withCaller(s.loginAccount))
+	m.HandleFunc("POST /v1/auth/logout", s.withCaller(s.logout))
+	m.HandleFunc("GET /v1/auth/reset-password/{token}", s.withCaller(s.checkResetToken))
+	m.HandleFunc("POST /v1/auth/reset-password", s.withCaller(s.resetPassword))
+	m.HandleFunc("GET /v1/account", s.withCaller(s.getAccount))
+	m.HandleFunc("GET /v1/static/countries/enumerated", s.withCaller(s.countries))
+	m.HandleFunc("GET /v1/static/domains/enumerated", s.withCaller(s.staticDomains))
+	m.HandleFunc("GET /v1/network/domains/enumerated", s.withCaller(s.networkDomains))
+	m.HandleFunc("POST /v1/network/initiate", s.withCaller(s.initiate))
+	m.HandleFunc("GET /v1/network/activate/{token}", s.withCaller(s.preflight))
+	m.HandleFunc("POST /v1/network/activate/{token}", s.withCaller(s.activate))
+
+	// Admin API.
+	m.HandleFunc("POST /admin/v1/login", s.adminLogin)
+	m.HandleFunc("GET /admin/v1/apps", s.withAdmin(s.listApps))
+	m.HandleFunc("POST /admin/v1/apps", s.withAdmin(s.createApp))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}", s.withAdmin(s.getApp))
+	m.HandleFunc("POST /admin/v1/apps/{app_id}", s.withAdmin(s.updateApp))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/keys", s.withAdmin(s.listKeys))
+	m.HandleFunc("POST /admin/v1/apps/{app_id}/keys", s.withAdmin(s.createKey))
+	m.HandleFunc("DELETE /admin/v1/apps/{app_id}/keys/{key_id}", s.withAdmin(s.revokeKey))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/domains", s.withAdmin(s.listDomains))
+	m.HandleFunc("POST /admin/v1/apps/{app_id}/domains", s.withAdmin(s.createDomain))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/domains/{domain_id}", s.withAdmin(s.getDomain))
+	m.HandleFunc("POST /admin/v1/apps/{app_id}/domains/{domain_id}", s.withAdmin(s.updateDomain))
+	m.HandleFunc("DELETE /admin/v1/apps/{app_id}/domains/{domain_id}", s.withAdmin(s.deleteDomain))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/network-rules", s.withAdmin(s.listRules))
+	m.HandleFunc("POST /admin/v1/apps/{app_id}/network-rules", s.withAdmin(s.createRule))
+	m.HandleFunc("DELETE /admin/v1/apps/{app_id}/network-rules/{rule_id}", s.withAdmin(s.deleteRule))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/accounts", s.withAdmin(s.listAccounts))
+	m.HandleFunc("POST /admin/v1/apps/{app_id}/accounts", s.withAdmin(s.createAccount))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/mails", s.withAdmin(s.listMails))
+
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, &accountnet.Error{Code: accountnet.CodeNotFound, Party: accountnet.PartyCodebase, Reason: "route_not_found",
+			Message: "There is no such API endpoint.", Detail: r.Method + " " + safePath(r) + " is not a route of this API"})
+	})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.Ready != nil {
+		if err := s.Ready(r.Context()); err != nil {
+			s.Log.Warn("not ready", "error", err)
+			s.writeError(w, r, &accountnet.Error{Code: accountnet.CodeUnavailable, Party: accountnet.PartySystem,
+				Reason: "not_ready", Message: "The service is not ready yet."})
+			return
+		}
+	}
+	writeJSON(w, 200, map[string]string{"status": "ready"})
+}
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(s.OpenAPI)
+}
+
+// writeJSON encodes v with the status code.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// requestState travels in the request context so that the log line and
+// the metrics can see what the handler decided.
+type requestState struct {
+	id     string
+	reason string
+}
+
+type stateKey struct{}
+
+func requestID(ctx context.Context) string {
+	if st, ok := ctx.Value(stateKey{}).(*requestState); ok {
+		return st.id
+	}
+	return ""
+}
+
+func setRequestStatus(ctx context.Context, reason string) {
+	if st, ok := ctx.Value(stateKey{}).(*requestState); ok {
+		st.reason = reason
+	}
+}
+
+var clientRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  atomic.Int64
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes.Add(int64(n))
+	return n, err
+}
+
+// middleware adds the request id, the body limit, panic recovery, one log
+// line per request and the request metrics. It logs the route pattern,
+// never the raw path, which may hold a token.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	limit := s.BodyLimit
+	if limit == 0 {
+		limit = DefaultBodyLimit
+	}
+
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !clientRequestID.MatchString(id) {
+			id = accountnet.NewID("req_")
+		}
+		st := &requestState{id: id}
+		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+		w.Header().Set("X-Request-Id", id)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		rec := &statusRecorder{ResponseWriter: w}
+
+		defer func() {
+			if p := recover(); p != nil {
+				s.Log.Error("panic in handler", "request_id", id, "panic", p)
+				if rec.status == 0 {
+					s.writeError(rec, r, &accountnet.Error{Code: accountnet.CodeInternal, Reason: "internal_error"})
+				}
+			}
+
+			route := safePath(r)
+			if r.Pattern == "" {
+				route = "unmatched"
+			}
+			elapsed := time.Since(start)
+			s.metrics.observe(r.Method, route, rec.status, elapsed)
+			s.Log.Log(r.Context(), logLevel(rec.status), "request",
+				slog.String("request_id", id),
+				slog.Group("http", "method", r.Method, "route", route, "status", rec.status, "bytes", rec.bytes.Load(),
+					"duration_ms", strconv.FormatFloat(float64(elapsed.Microseconds())/1000, 'f', 2, 64)),
+				slog.String("reason", st.reason))
+		}()
+
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// constantTimeEqual compares two secrets without leaking their length
+// difference through timing beyond what the length itself reveals.
+func constantTimeEqual(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "accountnet_http_requests_total", Help: "HTTP requests by method, route pattern and status code.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "accountnet_http_request_duration_seconds", Help: "HTTP request duration by route pattern, in seconds.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+	}
+	m.registry.MustRegister(m.requests, m.duration, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) observe(method, route string, status int, elapsed time.Duration) {
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,98 @@
+// Package password hashes and checks passwords with argon2id and encodes
+// the result in the PHC string format, so that parameters can be raised
+// later without invalidating stored hashes.
+package password
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Params are argon2id cost parameters.
+type Params struct {
+	Memory  uint32 // KiB
+	Time    uint32 // passes
+	Threads uint8
+}
+
+// Default follows the OWASP password storage recommendation for argon2id
+// (19 MiB, 2 passes, 1 thread).
+var Default = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
+
+// MinLength is the shortest password accepted, in characters.
+const MinLength = 8
+
+// MaxLength bounds the work one request can cause, in bytes.
+const MaxLength = 256
+
+var errFormat = errors.New("password: unrecognised hash format")
+
+// Hash returns the PHC-encoded argon2id hash of plain with a random salt.
+func (p Params) Hash(plain string) string {
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	key := argon2.IDKey([]byte(plain), salt, p.Time, p.Memory, p.Threads, 32)
+
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// Check reports whether plain matches the encoded hash, comparing in
+// constant time. An empty or malformed hash never matches.
+func Check(plain, encoded string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errFormat
+	}
+
+	var version int
+	var p Params
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errFormat
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return false, errFormat
+	}
+
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, errFormat
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil {
+		return false, errFormat
+	}
+
+	got := argon2.IDKey([]byte(plain), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// dummyHash is checked against when a user does not exist, so that an
+// unknown username costs the same time as a wrong password.
+var dummyHash = Default.Hash("accountnet dummy password")
+
+// CheckDummy spends the time of one Check and always reports false.
+func CheckDummy(plain string) {
+	Check(plain, dummyHash)
+}
+
+// Validate returns the person-facing problem with a new password, or "".
+func Validate(plain, username string) string {
+	switch {
+	case len([]rune(plain)) < MinLength:
+		return fmt.Sprintf("Use at least %d characters.", MinLength)
+	case len(plain) > MaxLength:
+		return fmt.Sprintf("Use at most %d characters.", MaxLength)
+	case username != "" && strings.EqualFold(strings.TrimSpace(plain), strings.TrimSpace(username)):
+		return "The password cannot be the same as the username."
+	}
+	return ""
+}

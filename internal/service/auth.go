@@ -1,0 +1,232 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/accountnet/accountnet"
+	"github.com/accountnet/accountnet/internal/password"
+	"github.com/accountnet/accountnet/internal/store"
+)
+
+// Caller is who sent a request to the public API: an app key, or a session
+// of the app. Account, User and Role are set only for a logged-in session.
+type Caller struct {
+	App     *accountnet.App
+	KeyKind accountnet.KeyKind // "" for a session token
+	Token   string             // the session token as presented; never logged
+	Session *accountnet.Session
+	Account *accountnet.Account
+	User    *accountnet.User
+	Role    accountnet.Role
+}
+
+// LoggedIn reports whether the caller acts as a user in an account.
+func (c *Caller) LoggedIn() bool { return c.Account != nil && c.User != nil }
+
+// errBadCredential is the one 401 for any unknown, revoked or malformed
+// bearer token, so that the response tells nothing about which it was.
+func errBadCredential() *accountnet.Error {
+	return accountnet.Unauthorized("invalid_credentials",
+		"The API key or session token is not valid. Send a current key or log in again.")
+}
+
+// Authenticate resolves a bearer token: a publishable or secret app key,
+// or a session token. An expired session is a 401 with reason
+// session_expired.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Caller, error) {
+	q := s.DB.Reader()
+	now := s.now()
+
+	switch {
+	case accountnet.LooksLikeToken(token, accountnet.SecretPublishable), accountnet.LooksLikeToken(token, accountnet.SecretSecret):
+		key, err := q.FindKeyByHash(ctx, accountnet.HashToken(token))
+		if err != nil {
+			return nil, notFoundAs(err, errBadCredential())
+		}
+		if key.Revoked != 0 || !accountnet.TokenMatches(token, key.Hash) {
+			return nil, errBadCredential()
+		}
+		app, err := q.FindApp(ctx, key.AppID)
+		if err != nil {
+			return nil, err
+		}
+		return &Caller{App: app, KeyKind: key.Kind}, nil
+
+	case accountnet.LooksLikeToken(token, accountnet.SecretSession):
+		session, err := q.FindSessionByHash(ctx, accountnet.HashToken(token))
+		if err != nil {
+			return nil, notFoundAs(err, errBadCredential())
+		}
+		if now >= session.Expires {
+			return nil, accountnet.Unauthorized("session_expired", "Your session has expired. Log in again.")
+		}
+		return s.sessionCaller(ctx, q, session, token)
+	}
+	return nil, errBadCredential()
+}
+
+// sessionCaller loads the app, user and account a session refers to.
+func (s *Service) sessionCaller(ctx context.Context, q *store.Q, session *accountnet.Session, token string) (*Caller, error) {
+	app, err := q.FindApp(ctx, session.AppID)
+	if err != nil {
+		return nil, err
+	}
+	c := &Caller{App: app, Session: session, Token: token}
+
+	if session.UserID != "" {
+		if c.User, err = q.FindUser(ctx, app.ID, session.UserID); err != nil {
+			return nil, err
+		}
+	}
+	if session.AccountID != "" {
+		if c.Account, err = q.FindAccount(ctx, app.ID, session.AccountID); err != nil {
+			return nil, err
+		}
+		m, err := q.FindMembership(ctx, session.AccountID, session.UserID)
+		if err != nil {
+			return nil, notFoundAs(err, errBadCredential())
+		}
+		c.Role = m.Role
+	}
+	return c, nil
+}
+
+// NewSession starts an anonymous session for the app and returns it with
+// its token.
+func (s *Service) NewSession(ctx context.Context, app *accountnet.App) (*Caller, error) {
+	now := s.now()
+	token := accountnet.NewToken(accountnet.SecretSession)
+	session := &accountnet.Session{
+		ID: accountnet.NewID(accountnet.PrefixSession), AppID: app.ID, Hash: accountnet.HashToken(token),
+		Created: now, Expires: now + int64(durationOr(s.AnonymousTTL, 24*time.Hour)/time.Second), LastSeen: now,
+	}
+	err := s.DB.Tx(ctx, func(q *store.Q) error { return q.CreateSession(ctx, session) })
+	if err != nil {
+		return nil, err
+	}
+	return &Caller{App: app, Session: session, Token: token}, nil
+}
+
+// LoginResult is a new session, and the accounts to choose from when the
+// user belongs to several.
+type LoginResult struct {
+	Caller  *Caller
+	Choices []*store.AccountChoice // set when the user must choose an account
+}
+
+func errLoginFailed() *accountnet.Error {
+	return accountnet.Unauthorized("invalid_credentials",
+		"The username or password is incorrect. Check both and try again, or reset your password.")
+}
+
+// Login checks a username (or email) and password. The old session of the
+// caller, if any, is replaced by a new one with a new token, so that a
+// token seen before log-in is worthless after it. A wrong password and an
+// unknown user give the same error after the same work.
+func (s *Service) Login(ctx context.Context, caller *Caller, username, plain string) (*LoginResult, error) {
+	q := s.DB.Reader()
+	user, err := q.FindUserByLogin(ctx, caller.App.ID, username)
+	if err != nil {
+		if accountnet.ErrorCode(err) != accountnet.CodeNotFound {
+			return nil, err
+		}
+		password.CheckDummy(plain)
+		return nil, errLoginFailed()
+	}
+	if user.PasswordHash == "" {
+		password.CheckDummy(plain)
+		return nil, errLoginFailed()
+	}
+	if ok, err := password.Check(plain, user.PasswordHash); err != nil || !ok {
+		return nil, errLoginFailed()
+	}
+
+	choices, err := q.FindUserAccounts(ctx, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(choices) == 0 {
+		return nil, errLoginFailed()
+	}
+
+	accountID := ""
+	if len(choices) == 1 {
+		accountID = choices[0].AccountID
+	}
+	next, err := s.startUserSession(ctx, caller, user.ID, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if accountID == "" {
+		return &LoginResult{Caller: next, Choices: choices}, nil
+	}
+	return &LoginResult{Caller: next}, nil
+}
+
+// LoginAccount completes a log-in for a user of several accounts by
+// choosing one. An account the user does not belong to is not found.
+func (s *Service) LoginAccount(ctx context.Context, caller *Caller, accountID string) (*Caller, error) {
+	if caller.Session == nil || caller.User == nil {
+		return nil, accountnet.Unauthorized("login_required", "Log in with your username and password first.")
+	}
+	if _, err := s.DB.Reader().FindMembership(ctx, accountID, caller.User.ID); err != nil {
+		return nil, notFoundAs(err, accountnet.NotFound("account"))
+	}
+	return s.startUserSession(ctx, caller, caller.User.ID, accountID)
+}
+
+// startUserSession replaces the caller's session, if any, with a new one
+// for the user (and account, unless "").
+func (s *Service) startUserSession(ctx context.Context, caller *Caller, userID, accountID string) (*Caller, error) {
+	now := s.now()
+	token := accountnet.NewToken(accountnet.SecretSession)
+	session := &accountnet.Session{
+		ID: accountnet.NewID(accountnet.PrefixSession), AppID: caller.App.ID, Hash: accountnet.HashToken(token),
+		UserID: userID, AccountID: accountID,
+		Created: now, Expires: now + int64(durationOr(s.SessionTTL, 7*24*time.Hour)/time.Second), LastSeen: now,
+	}
+
+	var next *Caller
+	err := s.DB.Tx(ctx, func(q *store.Q) error {
+		if caller.Session != nil {
+			if err := q.DeleteSession(ctx, caller.Session.ID); err != nil {
+				return err
+			}
+		}
+		if err := q.CreateSession(ctx, session); err != nil {
+			return err
+		}
+		if accountID != "" {
+			if err := q.TouchLogin(ctx, accountID, userID, now); err != nil {
+				return err
+			}
+		}
+		var err error
+		next, err = s.sessionCaller(ctx, q, session, token)
+		return err
+	})
+	return next, err
+}
+
+// Logout ends the caller's log-in at once. The session row is deleted, so
+// the token stops working; the response carries a fresh anonymous session.
+func (s *Service) Logout(ctx context.Context, caller *Caller) (*Caller, error) {
+	if caller.Session == nil {
+		return nil, accountnet.Unauthorized("session_required", "Send the session token to log out.")
+	}
+	err := s.DB.Tx(ctx, func(q *store.Q) error { return q.DeleteSession(ctx, caller.Session.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return s.NewSession(ctx, caller.App)
+}
+
+// notFoundAs replaces a not-found error with replacement and passes any
+// other error through.
+func notFoundAs(err error, replacement error) error {
+	if accountnet.ErrorCode(err) == accountnet.CodeNotFound {
+		return replacement
+	}
+	return err
+}
