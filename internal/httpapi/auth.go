@@ -118,9 +118,13 @@ func (s *Server) anyAppAllows(ctx context.Context, origin string) bool {
 	return false
 }
 
-// tokenHeaders marks a response of a token endpoint as uncacheable and
-// keeps the token-bearing page address out of Referer headers.
-func tokenHeaders(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+// tokenRoute marks every response of a token endpoint, errors included,
+// as uncacheable and keeps the token-bearing page address out of Referer
+// headers.
+func tokenRoute(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		h(w, r)
+	}
 }

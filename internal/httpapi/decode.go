@@ -55,6 +55,7 @@ func decodeBody(r *http.Request, optional bool) (*body, error) {
 	}
 
 	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber() // numbers stay text, so 1e309 reaches the field check
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, errBody("invalid_json", "The request body must be a JSON object.", "the body does not start with {")
 	}

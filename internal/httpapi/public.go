@@ -87,7 +87,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *service.Calle
 }
 
 func (s *Server) checkResetToken(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	tokenHeaders(w)
 	user, expires, err := s.Svc.CheckPasswordToken(r.Context(), c.App, r.PathValue("token"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -97,7 +96,6 @@ func (s *Server) checkResetToken(w http.ResponseWriter, r *http.Request, c *serv
 }
 
 func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	tokenHeaders(w)
 	b, err := decodeBody(r, false)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -223,7 +221,6 @@ func boolParam(r *http.Request, name string) (bool, error) {
 }
 
 func (s *Server) preflight(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	tokenHeaders(w)
 	p, err := s.Svc.CheckInvitation(r.Context(), c.App, r.PathValue("token"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -237,7 +234,6 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request, c *service.Ca
 }
 
 func (s *Server) activate(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	tokenHeaders(w)
 	b, err := decodeBody(r, true)
 	if err != nil {
 		s.writeError(w, r, err)

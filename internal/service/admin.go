@@ -320,6 +320,9 @@ func (s *Service) CreateRule(ctx context.Context, appID string, in RuleInput) (*
 	}
 
 	err := s.DB.Tx(ctx, func(q *store.Q) error {
+		if _, err := q.FindApp(ctx, appID); err != nil {
+			return err
+		}
 		var errs accountnet.FieldErrors
 		if _, err := q.FindDomain(ctx, appID, in.ParentDomainID); err != nil {
 			errs.Add("parent_domain_id", "Choose a domain of this app.")
@@ -409,6 +412,9 @@ func (s *Service) CreateAccount(ctx context.Context, appID string, in AccountInp
 		Name: name, PasswordHash: s.passwordParams().Hash(in.Password), Created: now}
 
 	err = s.DB.Tx(ctx, func(q *store.Q) error {
+		if _, err := q.FindApp(ctx, appID); err != nil {
+			return err
+		}
 		if _, err := q.FindDomain(ctx, appID, in.DomainID); err != nil {
 			return notFoundAs(err, accountnet.InvalidFields(map[string]string{"domain_id": "Choose a domain of this app."}))
 		}
@@ -483,10 +489,10 @@ func (s *Service) AdminLogin(ctx context.Context, email, plain string) (string, 
 			return "", 0, err
 		}
 		password.CheckDummy(plain)
-		return "", 0, errLoginFailed()
+		return "", 0, errAdminLoginFailed()
 	}
 	if ok, err := password.Check(plain, admin.PasswordHash); err != nil || !ok {
-		return "", 0, errLoginFailed()
+		return "", 0, errAdminLoginFailed()
 	}
 
 	now := s.now()
@@ -496,6 +502,11 @@ func (s *Service) AdminLogin(ctx context.Context, email, plain string) (string, 
 		return q.CreateAdminSession(ctx, accountnet.NewID(accountnet.PrefixSession), admin.ID, accountnet.HashToken(token), now, expires)
 	})
 	return token, expires, err
+}
+
+func errAdminLoginFailed() *accountnet.Error {
+	return accountnet.Unauthorized("invalid_credentials",
+		"The email or password is incorrect. Check both and try again; an operator can add admins with \"accountnet admin create\".")
 }
 
 // AuthenticateAdmin reports whether token is a current admin session token.

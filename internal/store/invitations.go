@@ -83,10 +83,10 @@ func (q *Q) SetInvitationChild(ctx context.Context, id, childAccountID string) e
 	return q.expectOne(res, err, "invitation")
 }
 
-// LockAccount takes the account's row lock until the transaction ends, by
-// writing to it; checks that must not race (one pending invitation per
-// address) run after it. On SQLite the write transaction already excludes
-// every other writer.
+// LockAccount holds the account's row lock (SELECT … FOR UPDATE) until the
+// transaction ends, so that checks run after it, such as one pending
+// invitation per address, cannot race. On SQLite it does nothing, because
+// the write transaction already excludes every other writer.
 func (q *Q) LockAccount(ctx context.Context, appID, accountID string) error {
 	if q.dialect != Postgres {
 		return nil
@@ -94,4 +94,19 @@ func (q *Q) LockAccount(ctx context.Context, appID, accountID string) error {
 	var id string
 	err := q.db.QueryRowContext(ctx, `SELECT id FROM accounts WHERE app_id = $1 AND id = $2 FOR UPDATE`, appID, accountID).Scan(&id)
 	return q.notFound(err, "account")
+}
+
+// RevokeInvitation moves the parent's pending invitation to revoked, so
+// that its token stops working.
+func (q *Q) RevokeInvitation(ctx context.Context, appID, parentAccountID, id string, now int64) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE invitations SET status = 'revoked', updated = $4
+		WHERE app_id = $1 AND parent_account_id = $2 AND id = $3 AND status = 'pending'`, appID, parentAccountID, id, now)
+	return q.expectOne(res, err, "invitation")
+}
+
+// CountInvitations returns the number of the app's invitations.
+func (q *Q) CountInvitations(ctx context.Context, appID string) (int64, error) {
+	var n int64
+	err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE app_id = $1`, appID).Scan(&n)
+	return n, translate(q.dialect, err)
 }

@@ -106,12 +106,12 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Ping checks that the database answers; /readyz calls it.
+// Ping checks that the database responds. /readyz calls it.
 func (db *DB) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
+// querier is the query interface shared by *sql.DB and *sql.Tx.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

@@ -39,7 +39,7 @@ func SQLiteURL(tb testing.TB) string {
 }
 
 // PostgresURL creates a schema for this test in the test database and
-// returns a URL whose connections use it; the schema is dropped when the
+// returns a URL whose connections use it. The schema is dropped when the
 // test ends. It skips the test when PostgresEnv is unset.
 func PostgresURL(tb testing.TB) string {
 	base := os.Getenv(PostgresEnv)

@@ -1,0 +1,156 @@
+package server_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/accountnet/accountnet/internal/testdb"
+)
+
+// TestNetworkFlow walks the whole flow over HTTP: invite, read the mail,
+// pre-flight, activate, set the password from the log-in mail, log in as
+// the child user and see the parent on the new account.
+func TestNetworkFlow(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		w := newWorld(t, url)
+
+		list := w.request("GET", "/v1/network/domains/enumerated?id=value&title=label", w.parentToken, nil)
+		if list.status != 200 || !strings.Contains(string(list.body), `"value":"`+w.distributor+`"`) || strings.Contains(string(list.body), w.retail) {
+			t.Fatalf("child domains: %d %s; want Distributor and Agent only, renamed", list.status, list.body)
+		}
+
+		inv, token := w.invite("Buyer@Example.com", map[string]any{"fee_proposed": 12.5, "title": "Buyer Co"})
+		if inv["status"] != "pending" || inv["fee_proposed"] != 12.5 || inv["country_id"] != "DE" || inv["sent_count"] != 1.0 {
+			t.Errorf("invitation = %v", inv)
+		}
+		if strings.Contains(string(w.request("GET", "/admin/v1/apps/"+w.appID+"/mails", adminToken, nil).body), "token_hash") {
+			t.Errorf("mail list exposes a token hash")
+		}
+
+		mail := w.lastMail("invitation", "Buyer@Example.com")
+		html := mail["html"].(string)
+		if !strings.Contains(html, "Ada &lt;b&gt;Lovelace&lt;/b&gt;") || strings.Contains(html, "<b>Lovelace") {
+			t.Errorf("user-typed name not escaped in HTML mail:\n%s", html)
+		}
+		if !strings.Contains(mail["text"].(string), "12.5%") || !strings.Contains(mail["text"].(string), time.Unix(int64(inv["expires"].(float64)), 0).UTC().Format("15:04")) {
+			t.Errorf("invitation text lacks the fee or the expiry time:\n%s", mail["text"])
+		}
+
+		pre := w.request("GET", "/v1/network/activate/"+token, w.pk, nil)
+		if pre.status != 200 || pre.header.Get("Cache-Control") != "no-store" || pre.header.Get("Referrer-Policy") != "no-referrer" {
+			t.Fatalf("pre-flight: %d %v %s", pre.status, pre.header, pre.body)
+		}
+		p := pre.json(t)
+		if p["parent_account_title"] != "Acme & Sons" || p["domain_title"] != "Distributor" || p["email"] != "Buyer@Example.com" || p["invitation_id"] != inv["id"] {
+			t.Errorf("pre-flight = %v", p)
+		}
+
+		child := w.must(201, "POST", "/v1/network/activate/"+token, w.pk, nil)
+		if child["parent_account_id"] != w.parentID || child["title"] != "Buyer Co" || child["domain_id"] != w.distributor {
+			t.Errorf("child account = %v", child)
+		}
+		w.expectError(w.request("GET", "/v1/network/activate/"+token, w.pk, nil), 409, "already_accepted", "", "")
+
+		login := w.lastMail("login_instructions", "Buyer@Example.com")
+		if !strings.Contains(login["text"].(string), "https://app.example.com/login") || !strings.Contains(login["text"].(string), "Buyer@Example.com") {
+			t.Errorf("log-in mail lacks the login URL or the username:\n%s", login["text"])
+		}
+		pwToken := linkToken(t, login["text"].(string), "https://app.example.com/password/")
+		check := w.must(200, "GET", "/v1/auth/reset-password/"+pwToken, w.pk, nil)
+		if check["username"] != "Buyer@Example.com" {
+			t.Errorf("password pre-flight = %v", check)
+		}
+		w.must(200, "POST", "/v1/auth/reset-password", w.pk, map[string]any{"token": pwToken, "password": "buyer-secret-9", "confirm": "buyer-secret-9"})
+		w.expectError(w.request("POST", "/v1/auth/reset-password", w.pk, map[string]any{"token": pwToken, "password": "other-secret-9", "confirm": "other-secret-9"}), 410, "token_used", "", "")
+
+		childToken := w.login("buyer@example.com", "buyer-secret-9")
+		account := w.must(200, "GET", "/v1/account", childToken, nil)
+		if account["id"] != child["id"] || account["parent_account_id"] != w.parentID {
+			t.Errorf("child's account = %v", account)
+		}
+		parent := w.must(200, "GET", "/v1/account", w.parentToken, nil)
+		if parent["stats"].(map[string]any)["children_count"] != 1.0 {
+			t.Errorf("parent stats = %v", parent["stats"])
+		}
+
+		w.must(200, "POST", "/v1/auth/logout", childToken, nil)
+		w.expectError(w.request("GET", "/v1/account", childToken, nil), 401, "invalid_credentials", "", "")
+	})
+}
+
+// TestActivateExistingUser checks that an invitation to the email of an
+// existing user adds a membership instead of a second user, and that the
+// user then chooses an account at log-in.
+func TestActivateExistingUser(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		w := newWorld(t, url)
+
+		_, token := w.invite("ADA@acme.example", nil)
+		child := w.must(201, "POST", "/v1/network/activate/"+token, w.pk, map[string]any{"account_title": "Ada's Distribution", "password": "ignored-password"})
+
+		mail := w.lastMail("login_instructions", "ada@acme.example")
+		if strings.Contains(mail["text"].(string), "/password/") {
+			t.Errorf("existing user with a password got a set-password link:\n%s", mail["text"])
+		}
+
+		s := w.must(200, "POST", "/v1/auth/login", w.pk, map[string]any{"username": "ada", "password": "ada-password-1"})
+		if s["auth"] != false || s["select_account"] == nil {
+			t.Fatalf("login of a two-account user = %v; want select_account", s)
+		}
+		accounts := s["select_account"].(map[string]any)["accounts"].(map[string]any)
+		if len(accounts) != 2 || accounts[child["id"].(string)] != "Ada's Distribution" {
+			t.Errorf("select_account accounts = %v", accounts)
+		}
+
+		pending := s["token"].(string)
+		w.expectError(w.request("POST", "/v1/auth/login-account", pending, map[string]any{"account_id": "acc_notmine"}), 404, "not_found", "", "")
+		chosen := w.must(200, "POST", "/v1/auth/login-account", pending, map[string]any{"account_id": child["id"]})
+		if chosen["auth"] != true || chosen["account"].(map[string]any)["id"] != child["id"] {
+			t.Errorf("login-account = %v", chosen)
+		}
+	})
+}
+
+// TestConcurrentActivations races ten activations of one token: exactly
+// one creates an account and the rest get 409.
+func TestConcurrentActivations(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		w := newWorld(t, url)
+		_, token := w.invite("race@example.com", nil)
+		before := w.accountsTotal()
+
+		var wg sync.WaitGroup
+		statuses := make([]int, 10)
+		reasons := make([]string, 10)
+		for i := range statuses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := w.request("POST", "/v1/network/activate/"+token, w.pk, nil)
+				statuses[i] = r.status
+				if r.status != 201 {
+					reasons[i], _ = r.errorObject(t)["reason"].(string)
+				}
+			}()
+		}
+		wg.Wait()
+
+		created := 0
+		for i, s := range statuses {
+			switch {
+			case s == 201:
+				created++
+			case s != 409 || reasons[i] != "already_accepted":
+				t.Errorf("activation %d: status %d reason %q, want 201 or 409 already_accepted", i, s, reasons[i])
+			}
+		}
+		if created != 1 {
+			t.Errorf("%d activations succeeded, want 1", created)
+		}
+		if after := w.accountsTotal(); after != before+1 {
+			t.Errorf("accounts went from %d to %d, want one more", before, after)
+		}
+	})
+}
