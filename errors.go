@@ -10,17 +10,17 @@ import (
 type Code string
 
 const (
-	CodeInvalid      Code = "invalid"       // 400
-	CodeUnauthorized Code = "unauthorized"  // 401
-	CodeForbidden    Code = "forbidden"     // 403
-	CodeNotFound     Code = "not_found"     // 404
-	CodeConflict     Code = "conflict"      // 409
-	CodeGone         Code = "gone"          // 410
-	CodeTooLarge     Code = "too_large"     // 413
-	CodeUnsupported  Code = "unsupported"   // 415
-	CodeRateLimited  Code = "rate_limited"  // 429
-	CodeInternal     Code = "internal"      // 500
-	CodeUnavailable  Code = "unavailable"   // 503
+	CodeInvalid      Code = "invalid"      // 400
+	CodeUnauthorized Code = "unauthorized" // 401
+	CodeForbidden    Code = "forbidden"    // 403
+	CodeNotFound     Code = "not_found"    // 404
+	CodeConflict     Code = "conflict"     // 409
+	CodeGone         Code = "gone"         // 410
+	CodeTooLarge     Code = "too_large"    // 413
+	CodeUnsupported  Code = "unsupported"  // 415
+	CodeRateLimited  Code = "rate_limited" // 429
+	CodeInternal     Code = "internal"     // 500
+	CodeUnavailable  Code = "unavailable"  // 503
 )
 
 // Party says who can fix an error: the person using the app ("user"), the
@@ -44,6 +44,8 @@ type Error struct {
 	Fields  map[string]string // field name to message, for invalid input
 	Detail  string            // developer-facing detail (dev_message)
 	Err     error             // underlying cause, logged but never sent
+
+	RetryAfter int64 // seconds; sent as Retry-After with CodeRateLimited
 }
 
 func (e *Error) Error() string {
@@ -78,6 +80,12 @@ func NotFound(what string) *Error {
 // Conflict returns a 409 error with the given reason.
 func Conflict(reason, message string) *Error {
 	return &Error{Code: CodeConflict, Party: PartyUser, Reason: reason, Message: message}
+}
+
+// RateLimited returns the 429 error for an action over its limit; the
+// caller may try again after retryAfter seconds.
+func RateLimited(message string, retryAfter int64) *Error {
+	return &Error{Code: CodeRateLimited, Party: PartyUser, Reason: "rate_limited", Message: message, RetryAfter: max(retryAfter, 1)}
 }
 
 // Forbidden returns the error for a write the caller's role may not do.

@@ -58,6 +58,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		party = accountnet.PartyCodebase
 	}
 	setRequestStatus(r.Context(), e.Reason)
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", itoa(e.RetryAfter))
+	}
 
 	writeJSON(w, status, errorBody{Error: errorObject{
 		URL: safePath(r), RequestMethod: strings.ToLower(r.Method), Type: party, Code: status,

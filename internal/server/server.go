@@ -109,10 +109,14 @@ func (m *Main) Start() error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
-	m.wg.Add(2)
+	m.wg.Add(3)
 	go func() {
 		defer m.wg.Done()
 		m.Worker.Run(ctx)
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.sweep(ctx)
 	}()
 	go func() {
 		defer m.wg.Done()
@@ -122,6 +126,37 @@ func (m *Main) Start() error {
 	}()
 	m.Config.Log.Info("accountnet listening", "addr", ln.Addr().String(), "database", string(m.DB.Dialect))
 	return nil
+}
+
+// sweep deletes expired sessions and rate counters every ten minutes until
+// ctx ends. Expired rows are already ignored on reads; this only keeps the
+// tables small.
+func (m *Main) sweep(ctx context.Context) {
+	ticker := time.NewTicker(10 * time.Minute)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+
+		now := m.Config.Clock.Now().Unix()
+		var sessions, counters int64
+		err := m.DB.Tx(ctx, func(q *store.Q) error {
+			var err error
+			if sessions, err = q.DeleteExpiredSessions(ctx, now); err != nil {
+				return err
+			}
+			counters, err = q.DeleteExpiredRateCounters(ctx, now)
+			return err
+		})
+		if err != nil {
+			m.Config.Log.Error("sweeping expired rows failed", "error", err)
+			continue
+		}
+		m.Config.Log.Debug("swept expired rows", "sessions", sessions, "rate_counters", counters)
+	}
 }
 
 // URL returns the base URL of the running server.

@@ -167,4 +167,3 @@ func (q *Q) TouchLogin(ctx context.Context, accountID, userID string, now int64)
 		accountID, userID, now)
 	return q.expectOne(res, err, "membership")
 }
-

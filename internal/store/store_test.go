@@ -286,3 +286,40 @@ func TestClaimMailLeasesOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestHitCountsPerWindow(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		db := testdb.Open(t, url)
+		ctx := context.Background()
+		hit := func(key string, now int64) (int64, int64) {
+			var hits, end int64
+			err := db.Tx(ctx, func(q *store.Q) (err error) { hits, end, err = q.Hit(ctx, key, now, 60); return err })
+			if err != nil {
+				t.Fatal(err)
+			}
+			return hits, end
+		}
+
+		if h, end := hit("a", 120); h != 1 || end != 180 {
+			t.Errorf("first hit = %d, end %d; want 1, 180", h, end)
+		}
+		if h, _ := hit("a", 179); h != 2 {
+			t.Errorf("second hit in the window = %d, want 2", h)
+		}
+		if h, _ := hit("b", 179); h != 1 {
+			t.Errorf("other key = %d, want 1", h)
+		}
+		if h, _ := hit("a", 180); h != 1 {
+			t.Errorf("first hit of the next window = %d, want 1", h)
+		}
+		if n, err := db.Reader().Hits(ctx, "a", 150, 60); err != nil || n != 2 {
+			t.Errorf("Hits = %d, %v; want 2", n, err)
+		}
+
+		var removed int64
+		db.Tx(ctx, func(q *store.Q) (err error) { removed, err = q.DeleteExpiredRateCounters(ctx, 181); return err })
+		if removed != 2 {
+			t.Errorf("DeleteExpiredRateCounters removed %d, want 2", removed)
+		}
+	})
+}
