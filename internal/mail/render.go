@@ -53,7 +53,22 @@ func newMessage(subject, text, html string) message {
 const htmlLayout = `{{define "open"}}<!DOCTYPE html><html><body style="font-family:sans-serif;line-height:1.5">{{end}}` +
 	`{{define "close"}}</body></html>{{end}}`
 
-var messages = map[accountnet.MailKind]message{
+// messages maps each kind to its templates. Each group of kinds lives in
+// its own variable and file, merged here.
+var messages = mergeMessages(coreMessages)
+
+func mergeMessages(groups ...map[accountnet.MailKind]message) map[accountnet.MailKind]message {
+	all := map[accountnet.MailKind]message{}
+	for _, g := range groups {
+		for kind, m := range g {
+			all[kind] = m
+		}
+	}
+	return all
+}
+
+// coreMessages are the mails of the invitation flow itself.
+var coreMessages = map[accountnet.MailKind]message{
 	accountnet.MailInvitation: newMessage("{{.ParentTitle}} invites you to {{.AppTitle}}",
 		`Hello,
 
