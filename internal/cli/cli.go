@@ -12,11 +12,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/accountnet/accountnet"
 	"github.com/accountnet/accountnet/api"
+	"github.com/accountnet/accountnet/internal/mail"
 	"github.com/accountnet/accountnet/internal/server"
 	"github.com/accountnet/accountnet/internal/service"
 	"github.com/accountnet/accountnet/internal/store"
@@ -165,6 +168,11 @@ func serve(ctx context.Context, env Env, args []string) error {
 	adminToken := f.string("admin-token", "", "static admin token for automation (at least 32 characters)")
 	adminTokenFile := f.string("admin-token-file", "", "file holding the static admin token")
 	demo := f.bool("demo", "on an empty database, create a demo app and print its credentials")
+	smtpURL := f.string("smtp-url", "", "SMTP server: smtp://user:password@host:port (STARTTLS), smtps://… (TLS), smtp://host:port?tls=none (plain, for a relay on loopback); mail is captured in the database when empty")
+	smtpPasswordFile := f.string("smtp-password-file", "", "file holding the SMTP password, replacing the one in --smtp-url")
+	mailFrom := f.string("mail-from", "", "sender for apps without mail_from, \"Name <address>\" or an address (required with --smtp-url)")
+	mailWorkers := f.Int("mail-workers", intEnv(env, "mail-workers", 4), "mails sent at once by this process (env "+envName("mail-workers")+")")
+	mailLease := f.Duration("mail-lease", durationEnv(env, "mail-lease", 2*time.Minute), "how long one send may take before another worker may try the mail again (env "+envName("mail-lease")+")")
 	sf := addStoreFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
@@ -191,11 +199,16 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("load the OpenAPI document: %w", err)
 	}
 
+	transport, err := smtpTransport(*smtpURL, *smtpPasswordFile, *mailFrom)
+	if err != nil {
+		return err
+	}
+
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	m, err := server.Open(ctx, server.Config{Addr: *addr, DataDir: *sf.data, DatabaseURL: *sf.database,
-		AdminToken: token, Log: log, OpenAPI: openAPI})
+		AdminToken: token, Log: log, OpenAPI: openAPI, Transport: transport, MailWorkers: *mailWorkers, MailLease: *mailLease})
 	if err != nil {
 		return err
 	}
@@ -213,6 +226,37 @@ func serve(ctx context.Context, env Env, args []string) error {
 	<-ctx.Done()
 	log.Info("shutting down")
 	return m.Close()
+}
+
+// smtpTransport returns the SMTP transport for --smtp-url, or nil (the
+// capture transport) when it is empty.
+func smtpTransport(rawURL, passwordFile, from string) (mail.Transport, error) {
+	if rawURL == "" {
+		return nil, nil
+	}
+	password, err := secretFlag("", passwordFile, "smtp-password")
+	if err != nil {
+		return nil, err
+	}
+	t, err := mail.NewSMTP(mail.SMTPConfig{URL: rawURL, Password: password, From: from})
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-url: %w", err)
+	}
+	return t, nil
+}
+
+func intEnv(env Env, name string, def int) int {
+	if v, err := strconv.Atoi(env.Getenv(envName(name))); err == nil {
+		return v
+	}
+	return def
+}
+
+func durationEnv(env Env, name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(env.Getenv(envName(name))); err == nil {
+		return v
+	}
+	return def
 }
 
 // openStore opens and migrates the database for the one-shot commands.

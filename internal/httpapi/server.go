@@ -35,6 +35,9 @@ type Server struct {
 	// Ready reports whether the service can take traffic; /readyz calls it.
 	Ready func(ctx context.Context) error
 
+	// Registry collects the metrics served at /metrics; a new one when nil.
+	Registry *prometheus.Registry
+
 	metrics *metrics
 	mux     *http.ServeMux
 }
@@ -42,7 +45,10 @@ type Server struct {
 // Handler returns the routed handler with request ids, logging, metrics,
 // panic recovery and the body limit applied.
 func (s *Server) Handler() http.Handler {
-	s.metrics = newMetrics()
+	if s.Registry == nil {
+		s.Registry = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(s.Registry)
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s.middleware(s.mux)
@@ -229,9 +235,9 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(reg *prometheus.Registry) *metrics {
 	m := &metrics{
-		registry: prometheus.NewRegistry(),
+		registry: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "accountnet_http_requests_total", Help: "HTTP requests by method, route pattern and status code.",
 		}, []string{"method", "route", "status"}),
@@ -240,7 +246,7 @@ func newMetrics() *metrics {
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route"}),
 	}
-	m.registry.MustRegister(m.requests, m.duration, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	m.registry.MustRegister(m.requests, m.duration)
 	return m
 }
 

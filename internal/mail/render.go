@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	htmltemplate "html/template"
+	netmail "net/mail"
 	"strings"
 	texttemplate "text/template"
 
@@ -135,4 +136,14 @@ func Render(kind accountnet.MailKind, data any) (subject, text, html string, err
 		return "", "", "", err
 	}
 	return strings.TrimSpace(accountnet.StripLineBreaks(s.String())), t.String(), h.String(), nil
+}
+
+// parseAddress splits "Name <address>" or a bare address into name and
+// address.
+func parseAddress(s string) ([2]string, error) {
+	a, err := netmail.ParseAddress(strings.TrimSpace(s))
+	if err != nil {
+		return [2]string{}, err
+	}
+	return [2]string{a.Name, a.Address}, nil
 }

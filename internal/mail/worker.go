@@ -5,10 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/accountnet/accountnet"
 	"github.com/accountnet/accountnet/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // ErrPermanent marks a delivery failure that retrying cannot fix.
@@ -26,6 +28,8 @@ type Worker struct {
 	MaxAttempts int           // attempts before a mail fails; default 8
 	Poll        time.Duration // wait between empty polls; default 1s
 	Lease       time.Duration // how long one attempt may take; default 2m
+	Concurrency int           // mails sent at once by this process; default 4
+	Metrics     *Metrics      // nil counts nothing
 
 	wake chan struct{}
 }
@@ -44,10 +48,26 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Run delivers mail until ctx ends. A send in flight when ctx ends is
-// finished first, so shutdown loses nothing; a crash leaves the lease to
-// expire and another attempt to follow.
+// Run delivers mail with Concurrency loops until ctx ends. A send in
+// flight when ctx ends is finished first, so shutdown loses nothing; a
+// crash leaves the lease to run out and another attempt to follow.
 func (w *Worker) Run(ctx context.Context) {
+	n := w.Concurrency
+	if n <= 0 {
+		n = 4
+	}
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.loop(ctx)
+		}()
+	}
+	wg.Wait()
+}
+
+func (w *Worker) loop(ctx context.Context) {
 	poll := orDefault(w.Poll, time.Second)
 
 	for {
@@ -56,6 +76,9 @@ func (w *Worker) Run(ctx context.Context) {
 			w.Log.Error("mail worker: claiming mail failed", "error", err)
 		}
 		if sent {
+			if ctx.Err() != nil {
+				return
+			}
 			continue
 		}
 
@@ -99,13 +122,16 @@ func (w *Worker) record(ctx context.Context, m *accountnet.Mail, sendErr error) 
 	return w.DB.Tx(ctx, func(q *store.Q) error {
 		switch {
 		case sendErr == nil:
+			w.Metrics.inc(func(m *Metrics) prometheus.Counter { return m.sent })
 			return q.MarkMailSent(ctx, m.ID, now.Unix())
 		case errors.Is(sendErr, ErrPermanent) || m.Attempts >= maxAttempts:
 			w.Log.Warn("mail failed", "mail_id", m.ID, "attempts", m.Attempts, "error", sendErr)
+			w.Metrics.inc(func(m *Metrics) prometheus.Counter { return m.failed })
 			return q.MarkMailFailed(ctx, m.ID, sendErr.Error())
 		default:
 			next := now.Add(Backoff(m.Attempts))
 			w.Log.Warn("mail will be retried", "mail_id", m.ID, "attempts", m.Attempts, "next_attempt", next.Unix(), "error", sendErr)
+			w.Metrics.inc(func(m *Metrics) prometheus.Counter { return m.retried })
 			return q.MarkMailRetry(ctx, m.ID, sendErr.Error(), next.Unix())
 		}
 	})

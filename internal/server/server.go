@@ -19,6 +19,7 @@ import (
 	"github.com/accountnet/accountnet/internal/password"
 	"github.com/accountnet/accountnet/internal/service"
 	"github.com/accountnet/accountnet/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Config configures a Main. The zero value of each optional field is the
@@ -29,11 +30,13 @@ type Config struct {
 	DatabaseURL string // postgres:// URL, or a SQLite file path; DataDir/accountnet.db when empty
 	AdminToken  string // static admin token; "" disables it
 
-	Log       *slog.Logger     // slog.Default() when nil
-	Clock     accountnet.Clock // the wall clock when nil
-	Transport mail.Transport   // the capture transport when nil
-	Password  password.Params  // password.Default when zero
-	OpenAPI   []byte           // served at /v1/openapi.json
+	Log         *slog.Logger     // slog.Default() when nil
+	Clock       accountnet.Clock // the wall clock when nil
+	Transport   mail.Transport   // the capture transport when nil
+	Password    password.Params  // password.Default when zero
+	OpenAPI     []byte           // served at /v1/openapi.json
+	MailWorkers int              // mails sent at once by this process; default 4
+	MailLease   time.Duration    // how long one send may take before another worker may retry it; default 2m
 
 	ShutdownTimeout time.Duration // wait for in-flight requests; default 15s
 }
@@ -44,6 +47,7 @@ type Main struct {
 	DB       *store.DB
 	Service  *service.Service
 	Worker   *mail.Worker
+	registry *prometheus.Registry
 	listener net.Listener
 	http     *http.Server
 	cancel   context.CancelFunc
@@ -82,9 +86,26 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		cfg.Log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
 
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "accountnet_mail_queued", Help: "Mails waiting for delivery, read from the database at each scrape.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := db.Reader().CountQueuedMails(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+
 	worker := mail.NewWorker(db, cfg.Transport, cfg.Clock, cfg.Log)
+	worker.Concurrency = cfg.MailWorkers
+	worker.Lease = cfg.MailLease
+	worker.Metrics = mail.NewMetrics(registry)
 	svc := &service.Service{DB: db, Clock: cfg.Clock, Log: cfg.Log, Password: cfg.Password, MailQueued: worker.Wake}
-	return &Main{Config: cfg, DB: db, Service: svc, Worker: worker}, nil
+	return &Main{Config: cfg, DB: db, Service: svc, Worker: worker, registry: registry}, nil
 }
 
 // Start listens on the configured address and serves in the background,
@@ -97,7 +118,7 @@ func (m *Main) Start() error {
 	m.listener = ln
 
 	api := &httpapi.Server{Svc: m.Service, Log: m.Config.Log, AdminToken: m.Config.AdminToken,
-		OpenAPI: m.Config.OpenAPI, Ready: m.DB.Ping}
+		OpenAPI: m.Config.OpenAPI, Ready: m.DB.Ping, Registry: m.registry}
 	m.http = &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -181,5 +202,8 @@ func (m *Main) Close() error {
 		m.cancel()
 	}
 	m.wg.Wait()
+	if closer, ok := m.Config.Transport.(interface{ Close() }); ok {
+		closer.Close()
+	}
 	return errors.Join(err, m.DB.Close())
 }

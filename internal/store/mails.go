@@ -51,12 +51,18 @@ func (q *Q) FindMails(ctx context.Context, appID, search string, page Page) ([]*
 
 // ClaimMail leases the oldest mail due at now for leaseSeconds and counts
 // the attempt. It returns nil when no mail is due. The conditions repeat in
-// the outer UPDATE, so that on PostgreSQL a worker that lost the race for a
-// row finds it leased and claims nothing.
+// the outer UPDATE, so that a worker that lost the race for a row finds it
+// leased and claims nothing.
 func (q *Q) ClaimMail(ctx context.Context, now, leaseSeconds int64) (*accountnet.Mail, error) {
+	// On PostgreSQL, SKIP LOCKED lets concurrent workers pass over a row
+	// another worker is claiming instead of queueing behind it.
+	skipLocked := ""
+	if q.dialect == Postgres {
+		skipLocked = " FOR UPDATE SKIP LOCKED"
+	}
 	m, err := scanMail(q.db.QueryRowContext(ctx, `UPDATE mails SET lease_until = $2, attempts = attempts + 1
 		WHERE id = (SELECT id FROM mails WHERE status = 'queued' AND next_attempt <= $1 AND lease_until <= $1
-			ORDER BY next_attempt, created LIMIT 1)
+			ORDER BY next_attempt, created LIMIT 1`+skipLocked+`)
 		AND status = 'queued' AND next_attempt <= $1 AND lease_until <= $1
 		RETURNING `+mailColumns, now, now+leaseSeconds))
 	if err := q.notFound(err, "mail"); err != nil {
@@ -85,4 +91,11 @@ func (q *Q) MarkMailRetry(ctx context.Context, id, lastError string, nextAttempt
 func (q *Q) MarkMailFailed(ctx context.Context, id, lastError string) error {
 	res, err := q.db.ExecContext(ctx, `UPDATE mails SET status = 'failed', last_error = $2, lease_until = 0 WHERE id = $1`, id, lastError)
 	return q.expectOne(res, err, "mail")
+}
+
+// CountQueuedMails returns the number of mails waiting for delivery.
+func (q *Q) CountQueuedMails(ctx context.Context) (int64, error) {
+	var n int64
+	err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM mails WHERE status = 'queued'`).Scan(&n)
+	return n, translate(q.dialect, err)
 }
