@@ -216,13 +216,9 @@ func (s *SMTP) dial(ctx context.Context) (*gomail.Client, error) {
 	return c, nil
 }
 
-// release keeps a healthy connection for the next message, or closes it
-// when enough are idle.
+// release keeps a connection for the next message (go-mail has already
+// reset its session), or closes it when enough are idle.
 func (s *SMTP) release(c *gomail.Client) {
-	if err := c.Reset(); err != nil {
-		c.Close()
-		return
-	}
 	select {
 	case s.idle <- c:
 	default:
