@@ -17,6 +17,7 @@ import (
 	"github.com/accountnet/accountnet"
 	"github.com/accountnet/accountnet/api"
 	"github.com/accountnet/accountnet/internal/apitest"
+	"github.com/accountnet/accountnet/internal/mail"
 	"github.com/accountnet/accountnet/internal/password"
 	"github.com/accountnet/accountnet/internal/server"
 	"github.com/accountnet/accountnet/internal/store"
@@ -57,6 +58,13 @@ var cheapPassword = password.Params{Memory: 64, Time: 1, Threads: 1}
 
 func start(t *testing.T, databaseURL string) *env {
 	t.Helper()
+	return startWith(t, databaseURL, nil)
+}
+
+// startWith starts a server that delivers mail through transport (the
+// capture transport when nil).
+func startWith(t *testing.T, databaseURL string, transport mail.Transport) *env {
+	t.Helper()
 	openAPI, err := api.JSON()
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +73,7 @@ func start(t *testing.T, databaseURL string) *env {
 	m, err := server.Open(context.Background(), server.Config{
 		Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: adminToken,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock, Password: cheapPassword, OpenAPI: openAPI,
+		Transport: transport,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +199,11 @@ type world struct {
 }
 
 func newWorld(t *testing.T, databaseURL string) *world {
-	e := start(t, databaseURL)
+	return newWorldWith(t, databaseURL, nil)
+}
+
+func newWorldWith(t *testing.T, databaseURL string, transport mail.Transport) *world {
+	e := startWith(t, databaseURL, transport)
 	w := &world{env: e}
 
 	app := e.must(201, "POST", "/admin/v1/apps", adminToken, map[string]any{
