@@ -73,7 +73,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // logged. Unmatched requests get their path with long segments, which
 // could be tokens, replaced.
 func safePath(r *http.Request) string {
-	if r.Pattern != "" {
+	if r.Pattern != "" && r.Pattern != "/" {
 		_, path, found := strings.Cut(r.Pattern, " ")
 		if found {
 			return path

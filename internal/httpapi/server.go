@@ -207,7 +207,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 
 			route := safePath(r)
-			if r.Pattern == "" {
+			if r.Pattern == "" || r.Pattern == "/" {
 				route = "unmatched"
 			}
 			elapsed := time.Since(start)
