@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -42,6 +43,15 @@ type errorObject struct {
 // *accountnet.Error, and internal ones, become a generic 500 whose details
 // go only to the log, under the request id.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	// A client that hung up cancels the request context; that is not our
+	// fault and nobody reads the answer, so it is logged as status 499
+	// (the client-closed-request convention) instead of as an error.
+	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		setRequestStatus(r.Context(), "client_closed_request")
+		w.WriteHeader(499)
+		return
+	}
+
 	var e *accountnet.Error
 	if !errors.As(err, &e) || e.Code == accountnet.CodeInternal {
 		s.Log.ErrorContext(r.Context(), "request failed", "request_id", requestID(r.Context()), "error", err)
