@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -76,12 +77,14 @@ func Check(plain, encoded string) (bool, error) {
 }
 
 // dummyHash is checked against when a user does not exist, so that an
-// unknown username costs the same time as a wrong password.
-var dummyHash = Default.Hash("accountnet dummy password")
+// unknown username costs the same time as a wrong password. It is made on
+// first use, because hashing allocates the full argon2id memory and most
+// runs of the command never need it.
+var dummyHash = sync.OnceValue(func() string { return Default.Hash("accountnet dummy password") })
 
 // CheckDummy spends the time of one Check and always reports false.
 func CheckDummy(plain string) {
-	Check(plain, dummyHash)
+	Check(plain, dummyHash())
 }
 
 // Validate returns the person-facing problem with a new password, or "".
