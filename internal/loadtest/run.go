@@ -1,9 +1,10 @@
 // Package loadtest drives a running accountnet server with concurrent
-// clients and measures, in the same run, a raw baseline: the same store
-// calls (the same SQL statements) issued straight to the database by the
-// same number of goroutines, without HTTP, JSON, authentication logic,
-// validation, templates or hashing. It reports each endpoint's rate as a
-// percentage of its baseline and checks the performance budgets.
+// clients and measures a raw baseline in the same run. The baseline issues
+// the same store calls (the same SQL statements) straight to the database
+// from the same number of goroutines, without HTTP, JSON, authentication
+// logic, validation, templates or hashing. The report gives each
+// endpoint's rate as a percentage of its baseline and checks the
+// performance budgets.
 package loadtest
 
 import (
