@@ -21,6 +21,10 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, databaseURL string) *fixture {
+	return newFixtureTB(t, databaseURL)
+}
+
+func newFixtureTB(t testing.TB, databaseURL string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{db: testdb.Open(t, databaseURL)}
@@ -39,12 +43,18 @@ func newFixture(t *testing.T, databaseURL string) *fixture {
 	return f
 }
 
+// newInvitation returns an unsaved pending invitation from the fixture's
+// account.
+func (f *fixture) newInvitation(email string, expires int64) *accountnet.Invitation {
+	return &accountnet.Invitation{ID: accountnet.NewID(accountnet.PrefixInvitation), AppID: f.app.ID, ParentAccountID: f.account.ID,
+		CreatedByUserID: f.user.ID, Email: email, EmailKey: email, DomainID: f.domain.ID, CountryID: "US",
+		TokenHash: accountnet.HashToken(accountnet.NewToken("")), Stored: accountnet.StatusPending, Expires: expires, Created: 1, Updated: 1}
+}
+
 func (f *fixture) invitation(t *testing.T, email string, expires int64) *accountnet.Invitation {
 	t.Helper()
 	ctx := context.Background()
-	inv := &accountnet.Invitation{ID: accountnet.NewID(accountnet.PrefixInvitation), AppID: f.app.ID, ParentAccountID: f.account.ID,
-		CreatedByUserID: f.user.ID, Email: email, EmailKey: email, DomainID: f.domain.ID, CountryID: "US",
-		TokenHash: accountnet.HashToken(accountnet.NewToken("")), Stored: accountnet.StatusPending, Expires: expires, Created: 1, Updated: 1}
+	inv := f.newInvitation(email, expires)
 	if err := f.db.Tx(ctx, func(q *store.Q) error { return q.CreateInvitation(ctx, inv) }); err != nil {
 		t.Fatalf("create invitation: %v", err)
 	}
