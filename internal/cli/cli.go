@@ -166,7 +166,12 @@ func serve(ctx context.Context, env Env, args []string) error {
 	adminTokenFile := f.string("admin-token-file", "", "file holding the static admin token")
 	demo := f.bool("demo", "on an empty database, create a demo app and print its credentials")
 	sf := addStoreFlags(f)
+	lf := addLimitFlags(f)
 	if err := f.Parse(args); err != nil {
+		return err
+	}
+	limits, err := lf.limits()
+	if err != nil {
 		return err
 	}
 
@@ -195,7 +200,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	defer stop()
 
 	m, err := server.Open(ctx, server.Config{Addr: *addr, DataDir: *sf.data, DatabaseURL: *sf.database,
-		AdminToken: token, Log: log, OpenAPI: openAPI})
+		AdminToken: token, Log: log, OpenAPI: openAPI, InvitationLimits: limits})
 	if err != nil {
 		return err
 	}
