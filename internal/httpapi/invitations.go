@@ -113,8 +113,8 @@ func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request, c *ser
 	writeJSON(w, http.StatusOK, map[string]string{"id": id})
 }
 
-// declineInvitation is the invitee's refusal; it answers with the id and
-// the new status only, because the invitee is not the invitation's owner.
+// declineInvitation is the invitee's refusal. It returns the id and the
+// new status only, because the invitee is not the invitation's owner.
 func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request, c *service.Caller) {
 	b, err := decodeBody(r, true)
 	if err != nil {

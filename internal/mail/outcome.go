@@ -2,8 +2,8 @@ package mail
 
 import "github.com/accountnet/accountnet"
 
-// InvitationOutcome is the data of the mail that tells the inviting user
-// what the invitee did with an invitation.
+// InvitationOutcome is the data of the mail sent to the inviting user when
+// the invitee accepts or declines an invitation.
 type InvitationOutcome struct {
 	AppTitle    string
 	InviterName string

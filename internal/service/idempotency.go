@@ -12,9 +12,9 @@ import (
 // key may be used for a new request.
 const IdempotencyTTL = 24 * time.Hour
 
-// Once makes a write idempotent under an Idempotency-Key header: the first
-// request with a key runs and saves its response, in the transaction of its
-// change; a retry with the same key and the same request gets that response
+// Once makes a write idempotent under an Idempotency-Key header. The first
+// request with a key runs and saves its response in the transaction of its
+// change. A retry with the same key and the same request gets that response
 // and changes nothing.
 type Once struct {
 	Key         string // 1 to 255 printable ASCII characters

@@ -9,7 +9,7 @@ import (
 )
 
 // InvitationUpdate is the body of an invitation update. Nil fields are
-// absent and keep their value; an empty email or domain_id also keeps it,
+// absent and keep their value. An empty email or domain_id also keeps it,
 // an empty country_id resets the country to the account's, and an empty
 // title clears the title.
 type InvitationUpdate struct {
@@ -94,8 +94,10 @@ func (s *Service) renew(ctx context.Context, c *Caller, id string, in *Invitatio
 	}
 
 	inv, saved, err := runOnce(ctx, s, c, once, func(q *store.Q) (*accountnet.Invitation, error) {
-		// The row lock comes before the account lock that checkInitiate
-		// takes, the order activation uses too, so the two cannot deadlock.
+		// Lock the invitation row before checkInitiate locks the account.
+		// Activation takes the same two in the same order (the invitation
+		// UPDATE, then the foreign key check on the parent), so they cannot
+		// deadlock.
 		previous, err := q.FindInvitationForUpdate(ctx, c.App.ID, c.Account.ID, id)
 		if err != nil {
 			return nil, err
@@ -226,8 +228,9 @@ func (s *Service) errClaimLost(ctx context.Context, q *store.Q, app *accountnet.
 	return current.CheckUsable(now)
 }
 
-// queueOutcomeMail tells the user who created inv that the invitee
-// accepted it (childTitle names the new account) or declined it.
+// queueOutcomeMail queues the mail to the user who created inv about the
+// invitee's answer: accepted (childTitle names the new account) or
+// declined.
 func (s *Service) queueOutcomeMail(ctx context.Context, q *store.Q, app *accountnet.App, inv *accountnet.Invitation,
 	parent *accountnet.Account, kind accountnet.MailKind, childTitle string) error {
 	inviter, err := q.FindUser(ctx, app.ID, inv.CreatedByUserID)

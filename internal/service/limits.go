@@ -9,8 +9,9 @@ import (
 	"github.com/accountnet/accountnet/internal/store"
 )
 
-// Defaults of InvitationLimits. They bound what one account or one
-// misused form can send; a deployment with bulk inviting raises them.
+// Defaults of InvitationLimits. They are chosen to stop mail floods from
+// one account or to one address, not measured against a workload, so a
+// deployment that invites in bulk raises them.
 var (
 	DefaultInvitationLimit = Limit{Max: 100, Window: time.Hour}
 	DefaultResendLimit     = Limit{Max: 50, Window: time.Hour}
@@ -38,9 +39,11 @@ func limitOr(l, def Limit) Limit {
 	return l
 }
 
-func (l InvitationLimits) invitations() Limit { return limitOr(l.InvitationLimit, DefaultInvitationLimit) }
-func (l InvitationLimits) resends() Limit     { return limitOr(l.ResendLimit, DefaultResendLimit) }
-func (l InvitationLimits) recipient() Limit   { return limitOr(l.RecipientLimit, DefaultRecipientLimit) }
+func (l InvitationLimits) invitations() Limit {
+	return limitOr(l.InvitationLimit, DefaultInvitationLimit)
+}
+func (l InvitationLimits) resends() Limit   { return limitOr(l.ResendLimit, DefaultResendLimit) }
+func (l InvitationLimits) recipient() Limit { return limitOr(l.RecipientLimit, DefaultRecipientLimit) }
 
 func (l InvitationLimits) cooldown() time.Duration {
 	if l.ResendCooldown == 0 {

@@ -23,7 +23,7 @@ type IdempotencyKey struct {
 // first, so an expired key may be used again. While another transaction
 // holds an uncommitted claim of the same key, the INSERT waits for it to
 // end (PostgreSQL waits on the primary key, SQLite has one writer), so a
-// concurrent duplicate sees the first request's committed row.
+// concurrent duplicate reads the first request's committed row.
 func (q *Q) ClaimIdempotencyKey(ctx context.Context, k *IdempotencyKey) (bool, error) {
 	_, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys
 		WHERE app_id = $1 AND account_id = $2 AND route = $3 AND key = $4 AND expires <= $5`,
@@ -62,10 +62,10 @@ func (q *Q) SaveIdempotentResponse(ctx context.Context, k *IdempotencyKey) error
 	return q.expectOne(res, err, "idempotency key")
 }
 
-// DeleteExpiredIdempotencyKeys removes keys that expired before now and
-// returns how many it removed.
+// DeleteExpiredIdempotencyKeys removes keys that expired at or before now,
+// as ClaimIdempotencyKey judges them, and returns how many it removed.
 func (q *Q) DeleteExpiredIdempotencyKeys(ctx context.Context, now int64) (int64, error) {
-	res, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE expires < $1`, now)
+	res, err := q.db.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE expires <= $1`, now)
 	if err != nil {
 		return 0, translate(q.dialect, err)
 	}

@@ -15,8 +15,9 @@ type InvitationFilter struct {
 	Now    int64                       // Unix seconds; splits pending from expired
 }
 
-// where returns the conditions and arguments after the app and parent
-// ($1 and $2). Expired is derived: stored pending with expires <= now.
+// where builds the conditions that follow the app and parent ($1 and $2)
+// and appends their arguments. Expired is derived, because it is stored
+// as pending with expires <= now.
 func (f InvitationFilter) where(args []any) (string, []any) {
 	arg := func(v any) string {
 		args = append(args, v)
