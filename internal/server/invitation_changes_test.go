@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -364,4 +365,41 @@ func TestTokensNotLogged(t *testing.T) {
 			t.Errorf("the log holds a token or its hash:\n%s", out)
 		}
 	}
+}
+
+// TestResendRacesActivation races a re-send against an activation with the
+// old token: never both succeed, and the loser gets the error of the
+// state the winner left.
+func TestResendRacesActivation(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		w := newWorld(t, url)
+		for i := range 5 {
+			inv, token := w.invite(fmt.Sprintf("race%d@example.com", i), nil)
+			w.clock.Add(2 * time.Minute)
+
+			var wg sync.WaitGroup
+			var resend, activate *response
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				resend = w.request("POST", "/v1/network/invitations/"+inv["id"].(string)+"/resend", w.parentToken, nil)
+			}()
+			go func() {
+				defer wg.Done()
+				activate = w.request("POST", "/v1/network/activate/"+token, w.pk, nil)
+			}()
+			wg.Wait()
+
+			switch {
+			case resend.status == 200 && activate.status == 201:
+				t.Errorf("round %d: both the re-send and the activation with the old token succeeded", i)
+			case resend.status == 200:
+				w.expectError(activate, 404, "invalid_token", "", "")
+			case activate.status == 201:
+				w.expectError(resend, 409, "invitation_not_pending", "", "")
+			default:
+				t.Errorf("round %d: re-send %d %s, activation %d %s", i, resend.status, resend.body, activate.status, activate.body)
+			}
+		}
+	})
 }
