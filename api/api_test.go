@@ -27,6 +27,12 @@ var routes = []string{
 	"POST /v1/network/initiate",
 	"GET /v1/network/activate/{token}",
 	"POST /v1/network/activate/{token}",
+	"POST /v1/network/decline/{token}",
+	"GET /v1/network/invitations",
+	"GET /v1/network/invitations/{id}",
+	"POST /v1/network/invitations/{id}",
+	"POST /v1/network/invitations/{id}/resend",
+	"DELETE /v1/network/invitations/{id}",
 
 	"POST /admin/v1/login",
 	"GET /admin/v1/apps",

@@ -174,7 +174,12 @@ func serve(ctx context.Context, env Env, args []string) error {
 	mailWorkers := f.Int("mail-workers", intEnv(env, "mail-workers", 4), "mails sent at once by this process (env "+envName("mail-workers")+")")
 	mailLease := f.Duration("mail-lease", durationEnv(env, "mail-lease", 2*time.Minute), "how long one send may take before another worker may try the mail again (env "+envName("mail-lease")+")")
 	sf := addStoreFlags(f)
+	lf := addLimitFlags(f)
 	if err := f.Parse(args); err != nil {
+		return err
+	}
+	limits, err := lf.limits()
+	if err != nil {
 		return err
 	}
 
@@ -208,7 +213,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	defer stop()
 
 	m, err := server.Open(ctx, server.Config{Addr: *addr, DataDir: *sf.data, DatabaseURL: *sf.database,
-		AdminToken: token, Log: log, OpenAPI: openAPI, Transport: transport, MailWorkers: *mailWorkers, MailLease: *mailLease})
+		AdminToken: token, Log: log, OpenAPI: openAPI, Transport: transport, MailWorkers: *mailWorkers, MailLease: *mailLease,
+		InvitationLimits: limits})
 	if err != nil {
 		return err
 	}

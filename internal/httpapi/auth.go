@@ -85,7 +85,7 @@ func grantCORS(w http.ResponseWriter, r *http.Request, allowed []string) {
 	}
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", origin)
-	h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After")
+	h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, Idempotent-Replayed")
 }
 
 // preflightCORS answers a browser's OPTIONS request. It carries no

@@ -197,16 +197,18 @@ func (s *Server) initiate(w http.ResponseWriter, r *http.Request, c *service.Cal
 		return
 	}
 
-	inv, err := s.Svc.Initiate(r.Context(), c, in, validateOnly)
+	once, err := parseOnce(r, b, s.encodeInvitation(http.StatusCreated))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if validateOnly {
+
+	inv, saved, err := s.Svc.Initiate(r.Context(), c, in, validateOnly, once)
+	if err == nil && validateOnly {
 		writeJSON(w, http.StatusOK, map[string]bool{"valid": true})
 		return
 	}
-	writeJSON(w, http.StatusCreated, newInvitationView(inv, s.Svc.Clock.Now()))
+	s.writeInvitation(w, r, http.StatusCreated, inv, saved, err)
 }
 
 // boolParam reads an optional true/false query parameter.

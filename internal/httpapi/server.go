@@ -77,6 +77,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/network/initiate", s.withCaller(s.initiate))
 	m.HandleFunc("GET /v1/network/activate/{token}", tokenRoute(s.withCaller(s.preflight)))
 	m.HandleFunc("POST /v1/network/activate/{token}", tokenRoute(s.withCaller(s.activate)))
+	m.HandleFunc("POST /v1/network/decline/{token}", tokenRoute(s.withCaller(s.declineInvitation)))
+	m.HandleFunc("GET /v1/network/invitations", s.withCaller(s.listInvitations))
+	m.HandleFunc("GET /v1/network/invitations/{id}", s.withCaller(s.getInvitation))
+	m.HandleFunc("POST /v1/network/invitations/{id}", s.withCaller(s.updateInvitation))
+	m.HandleFunc("POST /v1/network/invitations/{id}/resend", s.withCaller(s.resendInvitation))
+	m.HandleFunc("DELETE /v1/network/invitations/{id}", s.withCaller(s.revokeInvitation))
 
 	// Admin API.
 	m.HandleFunc("POST /admin/v1/login", s.adminLogin)

@@ -52,13 +52,20 @@ func (r *runner) rawInitiate(ctx context.Context, sessionToken, email string) er
 		if err := q.LockAccount(ctx, session.AppID, account.ID); err != nil {
 			return err
 		}
-		if _, err := q.CountActiveInvitations(ctx, account.ID, email, now); err != nil {
-			return err
-		}
 		inv := &accountnet.Invitation{ID: accountnet.NewID(accountnet.PrefixInvitation), AppID: session.AppID,
 			ParentAccountID: account.ID, CreatedByUserID: session.UserID, Email: email, EmailKey: email,
 			DomainID: r.seed.ChildDomainID, CountryID: "US", TokenHash: accountnet.HashToken(accountnet.NewToken("")),
 			Stored: accountnet.StatusPending, Expires: now + 3600, SentCount: 1, LastSent: now, Created: now, Updated: now}
+		if _, err := q.CountActiveInvitations(ctx, account.ID, email, now, inv.ID); err != nil {
+			return err
+		}
+		// The two send limits: per account per hour, per address per day.
+		if _, _, err := q.Hit(ctx, "invitations:"+account.ID, now, 3600); err != nil {
+			return err
+		}
+		if _, _, err := q.Hit(ctx, "recipient:"+session.AppID+":"+accountnet.HashToken(email), now, 86400); err != nil {
+			return err
+		}
 		if err := q.CreateInvitation(ctx, inv); err != nil {
 			return err
 		}
@@ -78,7 +85,7 @@ func (r *runner) rawActivate(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
-		accepted, err := q.AcceptInvitation(ctx, inv.ID, now)
+		accepted, err := q.AcceptInvitation(ctx, inv.ID, inv.TokenHash, now)
 		if err != nil {
 			return err
 		}
@@ -119,6 +126,13 @@ func (r *runner) rawActivate(ctx context.Context, token string) error {
 			return err
 		}
 		if err := q.CreateMail(ctx, rawMail(appID, inv.Email, "", now)); err != nil {
+			return err
+		}
+		inviter, err := q.FindUser(ctx, appID, inv.CreatedByUserID)
+		if err != nil {
+			return err
+		}
+		if err := q.CreateMail(ctx, rawMail(appID, inviter.Email, "", now)); err != nil {
 			return err
 		}
 		_, err = q.FindAccount(ctx, appID, account.ID)

@@ -29,7 +29,8 @@ func TestSmoke(t *testing.T) {
 		}
 		report, err := loadtest.Run(context.Background(), loadtest.Config{
 			DatabaseURL: url, DataDir: t.TempDir(), Clients: 2, Duration: 300 * time.Millisecond,
-			Seed: loadtest.SeedConfig{SmallChildren: 10, BigChildren: 100, Invitations: 300},
+			Seed:       loadtest.SeedConfig{SmallChildren: 10, BigChildren: 100, Invitations: 300},
+			ServerArgs: []string{"--invitations-per-hour", "1000000000"},
 		})
 		if err != nil {
 			t.Fatal(err)

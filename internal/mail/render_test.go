@@ -54,3 +54,31 @@ func TestRenderUnknownKind(t *testing.T) {
 		t.Error("Render accepted an unknown kind")
 	}
 }
+
+func TestRenderOutcomeEscapes(t *testing.T) {
+	data := InvitationOutcome{
+		AppTitle: "Shop", InviterName: "Ada", ParentTitle: "Acme", Email: "buyer@example.com",
+		DomainTitle: "Retailer", ChildTitle: "Evil\r\nBcc: victim@example.com <b>", LoginURL: "https://a.example/login",
+	}
+	subject, text, html, err := Render(accountnet.MailInvitationAccepted, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(subject, "\r\n") {
+		t.Errorf("subject contains a line break: %q", subject)
+	}
+	if strings.Contains(html, "<b>") || !strings.Contains(html, "&lt;b&gt;") {
+		t.Errorf("HTML part does not escape the child title:\n%s", html)
+	}
+	if !strings.Contains(text, "buyer@example.com accepted") || !strings.Contains(text, "https://a.example/login") {
+		t.Errorf("text part lacks the invitee or the log-in URL:\n%s", text)
+	}
+
+	_, text, _, err = Render(accountnet.MailInvitationDeclined, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "buyer@example.com declined") {
+		t.Errorf("declined mail lacks the invitee:\n%s", text)
+	}
+}

@@ -17,7 +17,6 @@ import (
 	"github.com/accountnet/accountnet"
 	"github.com/accountnet/accountnet/api"
 	"github.com/accountnet/accountnet/internal/apitest"
-	"github.com/accountnet/accountnet/internal/mail"
 	"github.com/accountnet/accountnet/internal/password"
 	"github.com/accountnet/accountnet/internal/server"
 	"github.com/accountnet/accountnet/internal/store"
@@ -56,25 +55,22 @@ type env struct {
 // change what is tested.
 var cheapPassword = password.Params{Memory: 64, Time: 1, Threads: 1}
 
-func start(t *testing.T, databaseURL string) *env {
-	t.Helper()
-	return startWith(t, databaseURL, nil)
-}
-
-// startWith starts a server that delivers mail through transport (the
-// capture transport when nil).
-func startWith(t *testing.T, databaseURL string, transport mail.Transport) *env {
+// start runs a server; each option may change its configuration first.
+func start(t *testing.T, databaseURL string, options ...func(*server.Config)) *env {
 	t.Helper()
 	openAPI, err := api.JSON()
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	m, err := server.Open(context.Background(), server.Config{
+	cfg := server.Config{
 		Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: adminToken,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock, Password: cheapPassword, OpenAPI: openAPI,
-		Transport: transport,
-	})
+	}
+	for _, option := range options {
+		option(&cfg)
+	}
+	m, err := server.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,12 +194,8 @@ type world struct {
 	parentID, parentToken             string
 }
 
-func newWorld(t *testing.T, databaseURL string) *world {
-	return newWorldWith(t, databaseURL, nil)
-}
-
-func newWorldWith(t *testing.T, databaseURL string, transport mail.Transport) *world {
-	e := startWith(t, databaseURL, transport)
+func newWorld(t *testing.T, databaseURL string, options ...func(*server.Config)) *world {
+	e := start(t, databaseURL, options...)
 	w := &world{env: e}
 
 	app := e.must(201, "POST", "/admin/v1/apps", adminToken, map[string]any{

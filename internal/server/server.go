@@ -38,6 +38,8 @@ type Config struct {
 	MailWorkers int              // mails sent at once by this process; default 4
 	MailLease   time.Duration    // how long one send may take before another worker may retry it; default 2m
 
+	InvitationLimits service.InvitationLimits // rate limits on invitation mail; zero fields take the defaults
+
 	ShutdownTimeout time.Duration // wait for in-flight requests; default 15s
 }
 
@@ -104,7 +106,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	worker.Concurrency = cfg.MailWorkers
 	worker.Lease = cfg.MailLease
 	worker.Metrics = mail.NewMetrics(registry)
-	svc := &service.Service{DB: db, Clock: cfg.Clock, Log: cfg.Log, Password: cfg.Password, MailQueued: worker.Wake}
+	svc := &service.Service{DB: db, Clock: cfg.Clock, Log: cfg.Log, Password: cfg.Password, MailQueued: worker.Wake,
+		InvitationLimits: cfg.InvitationLimits}
 	return &Main{Config: cfg, DB: db, Service: svc, Worker: worker, registry: registry}, nil
 }
 
@@ -149,9 +152,9 @@ func (m *Main) Start() error {
 	return nil
 }
 
-// sweep deletes expired sessions and rate counters every ten minutes until
-// ctx ends. Expired rows are already ignored on reads; this only keeps the
-// tables small.
+// sweep deletes expired sessions, rate counters and idempotency keys every
+// ten minutes until ctx ends. Expired rows are already ignored on reads;
+// this only keeps the tables small.
 func (m *Main) sweep(ctx context.Context) {
 	ticker := time.NewTicker(10 * time.Minute)
 	defer ticker.Stop()
@@ -163,20 +166,23 @@ func (m *Main) sweep(ctx context.Context) {
 		}
 
 		now := m.Config.Clock.Now().Unix()
-		var sessions, counters int64
+		var sessions, counters, keys int64
 		err := m.DB.Tx(ctx, func(q *store.Q) error {
 			var err error
 			if sessions, err = q.DeleteExpiredSessions(ctx, now); err != nil {
 				return err
 			}
-			counters, err = q.DeleteExpiredRateCounters(ctx, now)
+			if counters, err = q.DeleteExpiredRateCounters(ctx, now); err != nil {
+				return err
+			}
+			keys, err = q.DeleteExpiredIdempotencyKeys(ctx, now)
 			return err
 		})
 		if err != nil {
 			m.Config.Log.Error("sweeping expired rows failed", "error", err)
 			continue
 		}
-		m.Config.Log.Debug("swept expired rows", "sessions", sessions, "rate_counters", counters)
+		m.Config.Log.Debug("swept expired rows", "sessions", sessions, "rate_counters", counters, "idempotency_keys", keys)
 	}
 }
 

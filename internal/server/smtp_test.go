@@ -10,6 +10,7 @@ import (
 	"time"
 
 	mailer "github.com/accountnet/accountnet/internal/mail"
+	"github.com/accountnet/accountnet/internal/server"
 	"github.com/accountnet/accountnet/internal/smtptest"
 	"github.com/accountnet/accountnet/internal/testdb"
 )
@@ -18,18 +19,18 @@ import (
 // on loopback and activates with the link from the delivered message.
 func TestInvitationOverSMTP(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, url string) {
-		server := smtptest.Start(t, smtptest.Options{Reject: map[string]bool{"bounce@example.com": true}})
-		transport, err := mailer.NewSMTP(mailer.SMTPConfig{URL: "smtp://" + server.Addr + "?tls=none", From: "Accountnet <noreply@accountnet.example>"})
+		relay := smtptest.Start(t, smtptest.Options{Reject: map[string]bool{"bounce@example.com": true}})
+		transport, err := mailer.NewSMTP(mailer.SMTPConfig{URL: "smtp://" + relay.Addr + "?tls=none", From: "Accountnet <noreply@accountnet.example>"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := newWorldWith(t, url, transport)
+		w := newWorld(t, url, func(c *server.Config) { c.Transport = transport })
 
 		w.must(201, "POST", "/v1/network/initiate", w.parentToken, map[string]any{"domain_id": w.distributor, "email": "smtp@example.com"})
-		if !server.Wait(1, 10*time.Second) {
+		if !relay.Wait(1, 10*time.Second) {
 			t.Fatal("the invitation did not arrive")
 		}
-		msg, err := mail.ReadMessage(bytes.NewReader(server.Messages()[0].Data))
+		msg, err := mail.ReadMessage(bytes.NewReader(relay.Messages()[0].Data))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +52,7 @@ func TestInvitationOverSMTP(t *testing.T) {
 				}
 				return
 			}
-			server.Wait(1000, 50*time.Millisecond) // a bounded pause while the worker runs
+			relay.Wait(1000, 50*time.Millisecond) // a bounded pause while the worker runs
 		}
 		t.Errorf("the rejected mail did not fail: %v", w.lastMail("invitation", "bounce@example.com"))
 	})

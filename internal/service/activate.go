@@ -113,13 +113,12 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 
 	// Claim the invitation first: of concurrent activations exactly one
 	// gets here with accepted == true, and the rest roll back.
-	accepted, err := q.AcceptInvitation(ctx, inv.ID, now)
+	accepted, err := q.AcceptInvitation(ctx, inv.ID, inv.TokenHash, now)
 	if err != nil {
 		return nil, err
 	}
 	if !accepted {
-		inv.Stored = accountnet.StatusAccepted
-		return nil, inv.CheckUsable(now)
+		return nil, s.errClaimLost(ctx, q, app, token, now)
 	}
 
 	parent, err := q.FindAccount(ctx, app.ID, inv.ParentAccountID)
@@ -158,6 +157,9 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 	}
 
 	if err := s.queueLoginMail(ctx, q, app, account, parent, user, created || user.PasswordHash == ""); err != nil {
+		return nil, err
+	}
+	if err := s.queueOutcomeMail(ctx, q, app, inv, parent, accountnet.MailInvitationAccepted, account.Title); err != nil {
 		return nil, err
 	}
 	return q.FindAccount(ctx, app.ID, account.ID)

@@ -81,7 +81,7 @@ func BenchmarkInitiate(b *testing.B) {
 		for b.Loop() {
 			i++
 			in := service.InitiateInput{DomainID: w.domain, Email: fmt.Sprintf("child%d@example.com", i)}
-			if _, err := w.svc.Initiate(ctx, w.caller, in, false); err != nil {
+			if _, _, err := w.svc.Initiate(ctx, w.caller, in, false, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -96,7 +96,7 @@ func BenchmarkActivate(b *testing.B) {
 		tokens := make([]string, b.N)
 		for i := range tokens {
 			in := service.InitiateInput{DomainID: w.domain, Email: fmt.Sprintf("child%d@example.com", i)}
-			if _, err := w.svc.Initiate(ctx, w.caller, in, false); err != nil {
+			if _, _, err := w.svc.Initiate(ctx, w.caller, in, false, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -54,15 +54,14 @@ type InitiateInput struct {
 // Initiate creates an invitation from the caller's account and queues the
 // invitation mail in the same transaction. With validateOnly it runs every
 // check, including the one for a pending invitation to the same address,
-// and changes nothing.
-func (s *Service) Initiate(ctx context.Context, c *Caller, in InitiateInput, validateOnly bool) (*accountnet.Invitation, error) {
+// and changes nothing; the rate limits and once are then not used. With
+// once, the response is saved under its key (see runOnce).
+func (s *Service) Initiate(ctx context.Context, c *Caller, in InitiateInput, validateOnly bool, once *Once) (*accountnet.Invitation, *SavedResponse, error) {
 	if err := requireWriter(c); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if !accountnet.CheckAppURL(c.App.NetworkURL) || !accountnet.CheckAppURL(c.App.LoginURL) {
-		return nil, &accountnet.Error{Code: accountnet.CodeInvalid, Party: accountnet.PartyCodebase, Reason: "app_not_configured",
-			Message: "Invitations cannot be sent yet because the app is not fully set up. Contact the app's administrator.",
-			Detail:  "set network_url and login_url in the app settings"}
+	if err := checkAppConfigured(c.App); err != nil {
+		return nil, nil, err
 	}
 
 	now := s.Clock.Now()
@@ -74,35 +73,48 @@ func (s *Service) Initiate(ctx context.Context, c *Caller, in InitiateInput, val
 		Created: now.Unix(), Updated: now.Unix(), Delivery: accountnet.DeliveryQueued,
 	}
 
-	run := func(q *store.Q) error {
-		if err := s.checkInitiate(ctx, q, c, in, inv); err != nil {
-			return err
+	if validateOnly {
+		if err := s.checkInitiate(ctx, s.DB.Reader(), c, in, inv); err != nil {
+			return nil, nil, err
 		}
-		if validateOnly {
-			return nil
+		return inv, nil, nil
+	}
+
+	created, saved, err := runOnce(ctx, s, c, once, func(q *store.Q) (*accountnet.Invitation, error) {
+		if err := s.checkInitiate(ctx, q, c, in, inv); err != nil {
+			return nil, err
+		}
+		if err := s.countInvitation(ctx, q, inv); err != nil {
+			return nil, err
 		}
 		if err := q.CreateInvitation(ctx, inv); err != nil {
-			return err
+			return nil, err
 		}
-		return s.queueInvitationMail(ctx, q, c, inv, token)
-	}
-
-	var err error
-	if validateOnly {
-		err = run(s.DB.Reader())
-	} else {
-		err = s.DB.Tx(ctx, run)
-	}
+		return inv, s.queueInvitationMail(ctx, q, c, inv, token)
+	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if !validateOnly {
+	if saved == nil || !saved.Replayed {
 		s.mailQueued()
 	}
-	return inv, nil
+	return created, saved, nil
 }
 
-// checkInitiate validates in against the rules and fills inv from it.
+// checkAppConfigured rejects sending invitations from an app without the
+// settings the mails link to.
+func checkAppConfigured(app *accountnet.App) error {
+	if !accountnet.CheckAppURL(app.NetworkURL) || !accountnet.CheckAppURL(app.LoginURL) {
+		return &accountnet.Error{Code: accountnet.CodeInvalid, Party: accountnet.PartyCodebase, Reason: "app_not_configured",
+			Message: "Invitations cannot be sent yet because the app is not fully set up. Contact the app's administrator.",
+			Detail:  "set network_url and login_url in the app settings"}
+	}
+	return nil
+}
+
+// checkInitiate validates in against the rules and fills inv from it. An
+// update passes the invitation it changes as inv, which the check for
+// another pending invitation to the address leaves out.
 func (s *Service) checkInitiate(ctx context.Context, q *store.Q, c *Caller, in InitiateInput, inv *accountnet.Invitation) error {
 	var errs accountnet.FieldErrors
 
@@ -152,7 +164,7 @@ func (s *Service) checkInitiate(ctx context.Context, q *store.Q, c *Caller, in I
 	if err := q.LockAccount(ctx, c.App.ID, c.Account.ID); err != nil {
 		return err
 	}
-	n, err := q.CountActiveInvitations(ctx, c.Account.ID, inv.EmailKey, inv.Created)
+	n, err := q.CountActiveInvitations(ctx, c.Account.ID, inv.EmailKey, s.now(), inv.ID)
 	if err != nil {
 		return err
 	}

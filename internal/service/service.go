@@ -29,6 +29,8 @@ type Service struct {
 	AnonymousTTL    time.Duration // lifetime of an anonymous session; default 1 day
 	AdminSessionTTL time.Duration // lifetime of an admin session; default 12 hours
 
+	InvitationLimits // rate limits on invitation mail; defaults in limits.go
+
 	// MailQueued is called after a transaction that queued mail commits,
 	// so that a worker in this process sends it without waiting for its
 	// next poll. May be nil.

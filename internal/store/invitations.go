@@ -53,23 +53,24 @@ func (q *Q) FindInvitationByToken(ctx context.Context, appID, hash string) (*acc
 }
 
 // CountActiveInvitations returns how many invitations from the parent to
-// the address are pending and unexpired at now.
-func (q *Q) CountActiveInvitations(ctx context.Context, parentAccountID, emailKey string, now int64) (int64, error) {
+// the address, other than exceptID, are pending and unexpired at now.
+func (q *Q) CountActiveInvitations(ctx context.Context, parentAccountID, emailKey string, now int64, exceptID string) (int64, error) {
 	var n int64
 	err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM invitations
-		WHERE parent_account_id = $1 AND email_key = $2 AND status = 'pending' AND expires > $3`,
-		parentAccountID, emailKey, now).Scan(&n)
+		WHERE parent_account_id = $1 AND email_key = $2 AND status = 'pending' AND expires > $3 AND id <> $4`,
+		parentAccountID, emailKey, now, exceptID).Scan(&n)
 	return n, translate(q.dialect, err)
 }
 
-// AcceptInvitation moves a pending, unexpired invitation to accepted. The
-// condition is part of the UPDATE, so of two
-// concurrent calls exactly one reports true: on PostgreSQL the second waits
-// for the first to commit and then finds the row no longer pending, and on
-// SQLite writers run one at a time.
-func (q *Q) AcceptInvitation(ctx context.Context, id string, now int64) (bool, error) {
-	res, err := q.db.ExecContext(ctx, `UPDATE invitations SET status = 'accepted', updated = $2
-		WHERE id = $1 AND status = 'pending' AND expires > $2`, id, now)
+// AcceptInvitation moves a pending, unexpired invitation whose token
+// hashes to tokenHash to accepted. The condition is part of the UPDATE, so
+// of two concurrent calls exactly one reports true: on PostgreSQL the
+// second waits for the first to commit and then finds the row no longer
+// pending, and on SQLite writers run one at a time. A token replaced by a
+// concurrent re-send no longer matches, so the old link cannot win.
+func (q *Q) AcceptInvitation(ctx context.Context, id, tokenHash string, now int64) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE invitations SET status = 'accepted', updated = $3
+		WHERE id = $1 AND token_hash = $2 AND status = 'pending' AND expires > $3`, id, tokenHash, now)
 	if err != nil {
 		return false, translate(q.dialect, err)
 	}

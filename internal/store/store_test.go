@@ -159,7 +159,7 @@ func TestAcceptInvitationOnce(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				err := f.db.Tx(ctx, func(q *store.Q) error {
-					ok, err := q.AcceptInvitation(ctx, inv.ID, 10)
+					ok, err := q.AcceptInvitation(ctx, inv.ID, inv.TokenHash, 10)
 					if ok {
 						mu.Lock()
 						wins++
@@ -187,7 +187,7 @@ func TestAcceptInvitationExpired(t *testing.T) {
 
 		var ok bool
 		err := f.db.Tx(ctx, func(q *store.Q) (err error) {
-			ok, err = q.AcceptInvitation(ctx, inv.ID, 1000)
+			ok, err = q.AcceptInvitation(ctx, inv.ID, inv.TokenHash, 1000)
 			return err
 		})
 		if err != nil || ok {
@@ -203,7 +203,7 @@ func TestCountActiveInvitations(t *testing.T) {
 		f.invitation(t, "d@example.com", 1000)
 		f.invitation(t, "d@example.com", 50)
 
-		n, err := f.db.Reader().CountActiveInvitations(ctx, f.account.ID, "d@example.com", 100)
+		n, err := f.db.Reader().CountActiveInvitations(ctx, f.account.ID, "d@example.com", 100, "")
 		if err != nil || n != 1 {
 			t.Errorf("CountActiveInvitations = %d, %v; want 1 (one expired)", n, err)
 		}

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/accountnet/accountnet/internal/service"
+)
+
+// limitFlags are the serve flags that set the rate limits on invitation
+// mail. A value of 0 turns a limit off.
+type limitFlags struct {
+	invitations, resends, recipient *int64
+	cooldown                        *time.Duration
+	envErr                          error // a malformed ACCOUNTNET_* value
+}
+
+func addLimitFlags(f *flags) *limitFlags {
+	lf := &limitFlags{}
+	lf.invitations = lf.int64(f, "invitations-per-hour", service.DefaultInvitationLimit.Max,
+		"invitations one account may create per hour; 0 turns the limit off")
+	lf.resends = lf.int64(f, "resends-per-hour", service.DefaultResendLimit.Max,
+		"invitation updates and re-sends one account may make per hour; 0 turns the limit off")
+	lf.recipient = lf.int64(f, "invitations-per-address-per-day", service.DefaultRecipientLimit.Max,
+		"invitation mails one address may receive per day (UTC) across the app; 0 turns the limit off")
+	lf.cooldown = lf.duration(f, "resend-cooldown", service.DefaultResendCooldown,
+		"least time between two mails of one invitation to the same address, such as 60s; 0 turns it off")
+	return lf
+}
+
+func (lf *limitFlags) int64(f *flags, name string, def int64, help string) *int64 {
+	p := f.Int64(name, def, help+" (env "+envName(name)+")")
+	lf.fromEnv(f, name)
+	return p
+}
+
+func (lf *limitFlags) duration(f *flags, name string, def time.Duration, help string) *time.Duration {
+	p := f.Duration(name, def, help+" (env "+envName(name)+")")
+	lf.fromEnv(f, name)
+	return p
+}
+
+// fromEnv sets the flag from its ACCOUNTNET_* variable, so that the
+// command line can still override it.
+func (lf *limitFlags) fromEnv(f *flags, name string) {
+	v := f.env.Getenv(envName(name))
+	if v == "" {
+		return
+	}
+	if err := f.Set(name, v); err != nil {
+		lf.envErr = errors.Join(lf.envErr, fmt.Errorf("%s: %w", envName(name), err))
+	}
+}
+
+// limits returns the service limits the flags set.
+func (lf *limitFlags) limits() (service.InvitationLimits, error) {
+	if lf.envErr != nil {
+		return service.InvitationLimits{}, lf.envErr
+	}
+
+	var errs error
+	count := func(name string, n int64, window time.Duration) service.Limit {
+		switch {
+		case n < 0:
+			errs = errors.Join(errs, fmt.Errorf("--%s: use 0 or more, got %d", name, n))
+		case n == 0:
+			return service.Limit{Max: -1, Window: window}
+		}
+		return service.Limit{Max: n, Window: window}
+	}
+	out := service.InvitationLimits{
+		InvitationLimit: count("invitations-per-hour", *lf.invitations, time.Hour),
+		ResendLimit:     count("resends-per-hour", *lf.resends, time.Hour),
+		RecipientLimit:  count("invitations-per-address-per-day", *lf.recipient, 24*time.Hour),
+		ResendCooldown:  *lf.cooldown,
+	}
+	switch {
+	case *lf.cooldown < 0:
+		errs = errors.Join(errs, fmt.Errorf("--resend-cooldown: use 0 or more, got %s", *lf.cooldown))
+	case *lf.cooldown == 0:
+		out.ResendCooldown = -1
+	}
+	return out, errs
+}
