@@ -40,12 +40,43 @@ func NormalizeEmail(input string) (address, key string, err error) {
 		return "", "", Errorf(CodeInvalid, PartyUser, "invalid_fields", EmailMessage, "email: must be a bare address")
 	}
 
+	// Only ASCII addresses are accepted: Unicode case folding would map
+	// look-alikes (the Kelvin sign to "k") onto another user's key, and
+	// SMTP without SMTPUTF8 cannot carry them.
+	for i := 0; i < len(address); i++ {
+		if address[i] < 0x21 || address[i] > 0x7e {
+			return "", "", Errorf(CodeInvalid, PartyUser, "invalid_fields", EmailMessage, "email: only ASCII characters are accepted")
+		}
+	}
+
 	at := strings.LastIndexByte(address, '@')
 	domain := address[at+1:]
-	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return "", "", Errorf(CodeInvalid, PartyUser, "invalid_fields", EmailMessage, "email: domain %q is not a fully qualified name", domain)
+	if !isHostname(domain) {
+		return "", "", Errorf(CodeInvalid, PartyUser, "invalid_fields", EmailMessage, "email: domain %q is not a fully qualified host name", domain)
 	}
 	return address, strings.ToLower(address), nil
+}
+
+// isHostname reports whether s is a fully qualified DNS host name: two or
+// more labels of letters, digits and inner hyphens, each at most 63
+// characters, with a top-level label that is not all digits.
+func isHostname(s string) bool {
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 || len(s) > 253 {
+		return false
+	}
+	for _, label := range labels {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return strings.Trim(labels[len(labels)-1], "0123456789") != ""
 }
 
 // StripLineBreaks removes CR and LF so that a user-typed value cannot add a

@@ -33,6 +33,22 @@ func ParsePercent(text string) (Percent, error) {
 	if len(text) == 0 || len(text) > 40 || !isJSONNumber(text) {
 		return 0, errPercentSyntax
 	}
+	// big.Rat would expand 1e999999 digit by digit; an exponent that
+	// large can only mean 0, a value far above 100, or far too many
+	// decimal places.
+	if mantissa, exp, found := strings.Cut(strings.ToLower(text), "e"); found {
+		if n, err := strconv.Atoi(exp); err != nil || n > 9 || n < -9 {
+			switch {
+			case strings.Trim(mantissa, "-0.") == "":
+				return 0, nil
+			case strings.HasPrefix(exp, "-"):
+				return 0, errPercentScale
+			default:
+				return 0, errPercentRange
+			}
+		}
+	}
+
 	r, ok := new(big.Rat).SetString(text)
 	if !ok {
 		return 0, errPercentSyntax

@@ -6,7 +6,7 @@ func TestParsePercentValid(t *testing.T) {
 	cases := map[string]Percent{
 		"0": 0, "100": 100000, "16.4": 16400, "4.35": 4350, "0.29": 290,
 		"1.15": 1150, "2.255": 2255, "1.5e1": 15000, "100.000": 100000,
-		"0.001": 1, "1E-3": 1, "-0": 0,
+		"0.001": 1, "1E-3": 1, "-0": 0, "0e999999": 0, "0.0E-999999": 0,
 	}
 	for text, want := range cases {
 		got, err := ParsePercent(text)
@@ -28,6 +28,7 @@ func TestParsePercentInvalid(t *testing.T) {
 		"1/2": errPercentSyntax, "+1": errPercentSyntax, "01": errPercentSyntax,
 		"1.": errPercentSyntax, ".5": errPercentSyntax, "1e": errPercentSyntax,
 		"1e999999999999999999999999999999999999999": errPercentSyntax,
+		"1e999999": errPercentRange, "1E+999999": errPercentRange, "1e-999999": errPercentScale,
 	}
 	for text, want := range cases {
 		if _, err := ParsePercent(text); err != want {

@@ -32,11 +32,13 @@ func (s *Server) withCaller(h callerHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		token := bearer(r)
 		if token == "" {
+			s.grantCORSToAnyApp(w, r)
 			s.writeError(w, r, errNoCredential())
 			return
 		}
 		c, err := s.Svc.Authenticate(r.Context(), token)
 		if err != nil {
+			s.grantCORSToAnyApp(w, r)
 			s.writeError(w, r, err)
 			return
 		}
@@ -102,6 +104,17 @@ func (s *Server) preflightCORS(w http.ResponseWriter, r *http.Request) {
 		h.Set("Access-Control-Max-Age", "600")
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// grantCORSToAnyApp lets a browser read a 401 when any app lists the
+// origin, as for a pre-flight: before authentication the app is unknown,
+// and the error holds no data of any app, but the page needs to see
+// session_expired to send the person to log in again.
+func (s *Server) grantCORSToAnyApp(w http.ResponseWriter, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	if origin != "" && s.anyAppAllows(r.Context(), origin) {
+		grantCORS(w, r, []string{origin})
+	}
 }
 
 func (s *Server) anyAppAllows(ctx context.Context, origin string) bool {

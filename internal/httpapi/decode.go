@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/accountnet/accountnet"
 )
@@ -48,10 +50,20 @@ func decodeBody(r *http.Request, optional bool) (*body, error) {
 		return nil, errBody("invalid_json", "The request needs a JSON body.", "send a JSON object")
 	}
 
-	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mediaType != "application/json" {
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	charset, hasCharset := params["charset"]
+	if err != nil || mediaType != "application/json" || (hasCharset && !strings.EqualFold(charset, "utf-8")) {
 		return nil, &accountnet.Error{Code: accountnet.CodeUnsupported, Party: accountnet.PartyCodebase, Reason: "unsupported_media_type",
-			Message: "The request must be sent as JSON.", Detail: "set Content-Type: application/json"}
+			Message: "The request must be sent as JSON.", Detail: "set Content-Type: application/json (UTF-8)"}
+	}
+
+	// encoding/json would replace invalid bytes with U+FFFD and keep NUL
+	// characters, which PostgreSQL cannot store in text; reject both.
+	if !utf8.Valid(raw) {
+		return nil, errBody("invalid_json", "The request body is not valid UTF-8.", "encode the body as UTF-8")
+	}
+	if bytes.Contains(raw, []byte(`\u0000`)) {
+		return nil, errBody("invalid_json", "The request contains a NUL character, which no field accepts.", `remove \u0000 from the strings`)
 	}
 
 	dec := json.NewDecoder(bytes.NewReader(raw))

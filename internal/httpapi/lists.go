@@ -14,6 +14,7 @@ import (
 const (
 	defaultPageSize = 25
 	maxPageSize     = 100
+	maxPageIndex    = 1_000_000 // keeps the row offset far inside every integer type
 	maxSearchLength = 200
 )
 
@@ -57,8 +58,8 @@ func parseList(r *http.Request, specs ...filterSpec) (*listQuery, error) {
 
 	if v, ok := q["page_index"]; ok {
 		n, err := strconv.Atoi(v[0])
-		if err != nil || n < 1 || len(v) > 1 {
-			return nil, errParameter("page_index", "Use a whole number of 1 or more.")
+		if err != nil || n < 1 || n > maxPageIndex || len(v) > 1 {
+			return nil, errParameter("page_index", "Use a whole number from 1 to 1000000.")
 		}
 		lq.page.Index = n
 	}

@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/accountnet/accountnet"
 	"github.com/accountnet/accountnet/internal/service"
@@ -159,7 +161,10 @@ func setRequestStatus(ctx context.Context, reason string) {
 	}
 }
 
-var clientRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+// clientRequestID is the shape of a request id a client may choose. It is
+// at most 36 characters (a UUID), shorter than every token of this
+// service, so that a secret sent in the header is not copied to the log.
+var clientRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,36}$`)
 
 type statusRecorder struct {
 	http.ResponseWriter
@@ -203,7 +208,6 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		rec := &statusRecorder{ResponseWriter: w}
-
 		defer func() {
 			if p := recover(); p != nil {
 				s.Log.Error("panic in handler", "request_id", id, "panic", p)
@@ -211,22 +215,59 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					s.writeError(rec, r, &accountnet.Error{Code: accountnet.CodeInternal, Reason: "internal_error"})
 				}
 			}
-
-			route := safePath(r)
-			if r.Pattern == "" || r.Pattern == "/" {
-				route = "unmatched"
-			}
-			elapsed := time.Since(start)
-			s.metrics.observe(r.Method, route, rec.status, elapsed)
-			s.Log.Log(r.Context(), logLevel(rec.status), "request",
-				slog.String("request_id", id),
-				slog.Group("http", "method", r.Method, "route", route, "status", rec.status, "bytes", rec.bytes.Load(),
-					"duration_ms", strconv.FormatFloat(float64(elapsed.Microseconds())/1000, 'f', 2, 64)),
-				slog.String("reason", st.reason))
+			s.logRequest(r, rec.status, rec.bytes.Load(), st, time.Since(start))
 		}()
 
+		if !cleanRequestText(r) {
+			s.writeError(rec, r, &accountnet.Error{Code: accountnet.CodeInvalid, Party: accountnet.PartyCodebase, Reason: "invalid_request",
+				Message: "The request address contains a NUL character or bytes that are not UTF-8.", Detail: "percent-encode UTF-8 text only"})
+			return
+		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// logRequest writes the request's log line and metrics. It names the
+// route by its pattern, and methods outside the standard set as "other",
+// so that neither a token in a path nor an invented method reaches a log
+// line or a metric label.
+func (s *Server) logRequest(r *http.Request, status int, bytes int64, st *requestState, elapsed time.Duration) {
+	route := safePath(r)
+	if r.Pattern == "" || r.Pattern == "/" {
+		route = "unmatched"
+	}
+	method := r.Method
+	if !standardMethods[method] {
+		method = "other"
+	}
+
+	s.metrics.observe(method, route, status, elapsed)
+	s.Log.Log(r.Context(), logLevel(status), "request",
+		slog.String("request_id", st.id),
+		slog.Group("http", "method", method, "route", route, "status", status, "bytes", bytes,
+			"duration_ms", strconv.FormatFloat(float64(elapsed.Microseconds())/1000, 'f', 2, 64)),
+		slog.String("reason", st.reason))
+}
+
+var standardMethods = map[string]bool{
+	"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "OPTIONS": true,
+}
+
+// cleanRequestText reports whether the decoded path and query hold only
+// UTF-8 text without NUL characters; PostgreSQL rejects anything else in
+// text columns.
+func cleanRequestText(r *http.Request) bool {
+	if !utf8.ValidString(r.URL.Path) || strings.ContainsRune(r.URL.Path, 0) {
+		return false
+	}
+	for key, values := range r.URL.Query() {
+		for _, v := range append(values, key) {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // constantTimeEqual compares two secrets without leaking their length

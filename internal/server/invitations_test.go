@@ -158,8 +158,9 @@ func TestInvitationListRejects(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, url string) {
 		w := newWorld(t, url)
 		cases := []struct{ query, param, msg string }{
-			{"page_index=0", "page_index", "Use a whole number of 1 or more."},
-			{"page_index=x", "page_index", "Use a whole number of 1 or more."},
+			{"page_index=0", "page_index", "Use a whole number from 1 to 1000000."},
+			{"page_index=x", "page_index", "Use a whole number from 1 to 1000000."},
+			{"page_index=100000000000000000", "page_index", "Use a whole number from 1 to 1000000."},
 			{"page_size=0", "page_size", "Use a whole number from 1 to 100."},
 			{"page_size=101", "page_size", "Use a whole number from 1 to 100."},
 			{"search=" + strings.Repeat("a", 201), "search", "Use at most 200 characters."},

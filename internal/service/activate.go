@@ -89,17 +89,31 @@ func (s *Service) Activate(ctx context.Context, app *accountnet.App, token strin
 	}
 
 	var account *accountnet.Account
-	err := s.DB.Tx(ctx, func(q *store.Q) error {
+	run := func(q *store.Q) error {
 		var err error
 		account, err = s.activate(ctx, q, app, token, in, hash)
 		return err
-	})
+	}
+	err := s.DB.Tx(ctx, run)
+	if errors.Is(err, errUserRaced) {
+		// Another activation created a user with this email after this
+		// transaction looked for one; on a second run it finds that user
+		// and adds a membership instead.
+		err = s.DB.Tx(ctx, run)
+	}
+	if errors.Is(err, errUserRaced) {
+		err = accountnet.InvalidFields(map[string]string{"username": "This username is taken. Choose another one."})
+	}
 	if err != nil {
 		return nil, err
 	}
 	s.mailQueued()
 	return account, nil
 }
+
+// errUserRaced reports a unique violation on creating the invited user,
+// which a concurrent activation for the same email causes.
+var errUserRaced = errors.New("a concurrent activation created the user")
 
 func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App, token string, in ActivateInput, hash string) (*accountnet.Account, error) {
 	now := s.now()
@@ -137,7 +151,7 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 		return nil, err
 	}
 
-	user, created, err := s.ensureUser(ctx, q, app, inv, in, hash)
+	user, err := s.ensureUser(ctx, q, app, inv, in, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +170,7 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 		return nil, err
 	}
 
-	if err := s.queueLoginMail(ctx, q, app, account, parent, user, created || user.PasswordHash == ""); err != nil {
+	if err := s.queueLoginMail(ctx, q, app, account, parent, user, user.PasswordHash == ""); err != nil {
 		return nil, err
 	}
 	if err := s.queueOutcomeMail(ctx, q, app, inv, parent, accountnet.MailInvitationAccepted, account.Title); err != nil {
@@ -166,14 +180,14 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 }
 
 // ensureUser returns the app's user with the invited email, creating it
-// when none exists. created reports whether it was created.
-func (s *Service) ensureUser(ctx context.Context, q *store.Q, app *accountnet.App, inv *accountnet.Invitation, in ActivateInput, hash string) (*accountnet.User, bool, error) {
+// when none exists.
+func (s *Service) ensureUser(ctx context.Context, q *store.Q, app *accountnet.App, inv *accountnet.Invitation, in ActivateInput, hash string) (*accountnet.User, error) {
 	existing, err := q.FindUserByEmail(ctx, app.ID, inv.EmailKey)
 	if err == nil {
-		return existing, false, nil
+		return existing, nil
 	}
 	if accountnet.ErrorCode(err) != accountnet.CodeNotFound {
-		return nil, false, err
+		return nil, err
 	}
 
 	user := &accountnet.User{
@@ -182,21 +196,27 @@ func (s *Service) ensureUser(ctx context.Context, q *store.Q, app *accountnet.Ap
 	}
 	if hash != "" {
 		if msg := password.Validate(in.Password, user.Username); msg != "" {
-			return nil, false, accountnet.InvalidFields(map[string]string{"password": msg})
+			return nil, accountnet.InvalidFields(map[string]string{"password": msg})
 		}
 	}
 	if taken, err := q.LoginTaken(ctx, app.ID, user.Username); err != nil {
-		return nil, false, err
+		return nil, err
 	} else if taken {
-		return nil, false, accountnet.InvalidFields(map[string]string{"username": "This username is taken. Choose another one."})
+		// A concurrent activation may have created the user with this
+		// email since the look-up above; then the name is "taken" by the
+		// very user this activation should join.
+		if _, err := q.FindUserByEmail(ctx, app.ID, inv.EmailKey); err == nil {
+			return nil, errUserRaced
+		}
+		return nil, accountnet.InvalidFields(map[string]string{"username": "This username is taken. Choose another one."})
 	}
 	if err := q.CreateUser(ctx, user); err != nil {
 		if errors.Is(err, store.ErrUnique) {
-			return nil, false, accountnet.InvalidFields(map[string]string{"username": "This username is taken. Choose another one."})
+			return nil, errors.Join(errUserRaced, err)
 		}
-		return nil, false, err
+		return nil, err
 	}
-	return user, true, nil
+	return user, nil
 }
 
 // queueLoginMail queues the log-in instructions, with a set-password link

@@ -320,7 +320,10 @@ func (s *Service) CreateRule(ctx context.Context, appID string, in RuleInput) (*
 	}
 
 	err := s.DB.Tx(ctx, func(q *store.Q) error {
-		if _, err := q.FindApp(ctx, appID); err != nil {
+		// The lock makes concurrent rule changes of one app take turns,
+		// so that two rules that close a cycle together cannot both pass
+		// the check below.
+		if err := q.LockApp(ctx, appID); err != nil {
 			return err
 		}
 		var errs accountnet.FieldErrors

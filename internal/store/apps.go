@@ -105,3 +105,16 @@ func (q *Q) RevokeKey(ctx context.Context, appID, keyID string, now int64) error
 		appID, keyID, now)
 	return q.expectOne(res, err, "key")
 }
+
+// LockApp holds the app's row lock until the transaction ends, so that
+// checks across the app's rows, such as the cycle check of the domain
+// graph, cannot race. On SQLite it does nothing, because the write
+// transaction already excludes every other writer.
+func (q *Q) LockApp(ctx context.Context, appID string) error {
+	if q.dialect != Postgres {
+		return nil
+	}
+	var id string
+	err := q.db.QueryRowContext(ctx, `SELECT id FROM apps WHERE id = $1 FOR UPDATE`, appID).Scan(&id)
+	return q.notFound(err, "app")
+}

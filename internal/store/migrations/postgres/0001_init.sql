@@ -175,7 +175,7 @@ CREATE TABLE mails (
     sent          BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX mails_app ON mails (app_id, created);
-CREATE INDEX mails_due ON mails (status, next_attempt, created);
+CREATE INDEX mails_due ON mails (status, next_attempt);
 CREATE INDEX mails_invitation ON mails (invitation_id, created);
 
 CREATE TABLE admin_users (
