@@ -44,8 +44,8 @@ func TestBadBytesRejected(t *testing.T) {
 		base := w.m.URL()
 		cases := []struct {
 			name, method, path, token, contentType, body string
-			status                                        int
-			reason                                        string
+			status                                       int
+			reason                                       string
 		}{
 			{"NUL in login", "POST", "/v1/auth/login", w.pk, "application/json", `{"username":"a\u0000b","password":"x"}`, 400, "invalid_json"},
 			{"NUL in initiate", "POST", "/v1/network/initiate", w.parentToken, "application/json", `{"domain_id":"dom_\u0000","email":"n@example.com"}`, 400, "invalid_json"},
