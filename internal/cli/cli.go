@@ -165,9 +165,20 @@ func serve(ctx context.Context, env Env, args []string) error {
 	adminToken := f.string("admin-token", "", "static admin token for automation (at least 32 characters)")
 	adminTokenFile := f.string("admin-token-file", "", "file holding the static admin token")
 	demo := f.bool("demo", "on an empty database, create a demo app and print its credentials")
+	sessionTTL := f.string("session-ttl", "168h", "lifetime of a logged-in session, such as 168h")
+	idleTimeout := f.string("session-idle-timeout", "24h", "a session unused for this long ends, such as 24h")
+	trustedProxies := f.string("trusted-proxies", "", "comma-separated addresses or CIDR blocks of reverse proxies whose X-Forwarded-For header names the client (default none: the header is ignored)")
 	sf := addStoreFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
+	}
+	sessions, err := parseSessionFlags(*sessionTTL, *idleTimeout)
+	if err != nil {
+		return err
+	}
+	proxies, err := parsePrefixes(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 
 	token, err := secretFlag(*adminToken, *adminTokenFile, "admin-token")
@@ -195,7 +206,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	defer stop()
 
 	m, err := server.Open(ctx, server.Config{Addr: *addr, DataDir: *sf.data, DatabaseURL: *sf.database,
-		AdminToken: token, Log: log, OpenAPI: openAPI})
+		AdminToken: token, Log: log, OpenAPI: openAPI,
+		SessionTTL: sessions.ttl, SessionIdleTimeout: sessions.idle, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func TestNetworkFlow(t *testing.T) {
 		}
 
 		w.must(200, "POST", "/v1/auth/logout", childToken, nil)
-		w.expectError(w.request("GET", "/v1/account", childToken, nil), 401, "invalid_credentials", "", "")
+		w.expectError(w.request("GET", "/v1/account", childToken, nil), 401, "session_revoked", "", "")
 	})
 }
 

@@ -164,8 +164,13 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 }
 
 // ensureUser returns the app's user with the invited email, creating it
-// when none exists. created reports whether it was created.
+// when none exists. created reports whether it was created. The app's
+// user creation is locked first, so that two activations for one email
+// make one user and two memberships.
 func (s *Service) ensureUser(ctx context.Context, q *store.Q, app *accountnet.App, inv *accountnet.Invitation, in ActivateInput, hash string) (*accountnet.User, bool, error) {
+	if err := q.LockUsers(ctx, app.ID); err != nil {
+		return nil, false, err
+	}
 	existing, err := q.FindUserByEmail(ctx, app.ID, inv.EmailKey)
 	if err == nil {
 		return existing, false, nil
