@@ -55,17 +55,23 @@ type env struct {
 // change what is tested.
 var cheapPassword = password.Params{Memory: 64, Time: 1, Threads: 1}
 
-func start(t *testing.T, databaseURL string) *env {
+// start runs a server on databaseURL; each option may change the
+// configuration before the server opens.
+func start(t *testing.T, databaseURL string, options ...func(*server.Config)) *env {
 	t.Helper()
 	openAPI, err := api.JSON()
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	m, err := server.Open(context.Background(), server.Config{
+	cfg := server.Config{
 		Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, AdminToken: adminToken,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock, Password: cheapPassword, OpenAPI: openAPI,
-	})
+	}
+	for _, option := range options {
+		option(&cfg)
+	}
+	m, err := server.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,8 +195,8 @@ type world struct {
 	parentID, parentToken             string
 }
 
-func newWorld(t *testing.T, databaseURL string) *world {
-	e := start(t, databaseURL)
+func newWorld(t *testing.T, databaseURL string, options ...func(*server.Config)) *world {
+	e := start(t, databaseURL, options...)
 	w := &world{env: e}
 
 	app := e.must(201, "POST", "/admin/v1/apps", adminToken, map[string]any{
