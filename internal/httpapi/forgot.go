@@ -7,9 +7,9 @@ import (
 	"github.com/accountnet/accountnet/internal/service"
 )
 
-// forgotPasswordAnswer is the one body of every accepted reset request,
+// forgotPasswordBody is the one body of every accepted reset request,
 // whether or not the email belongs to a user.
-var forgotPasswordAnswer = map[string]string{
+var forgotPasswordBody = map[string]string{
 	"message": "If a user with this email exists, a link to reset the password is on its way to it.",
 }
 
@@ -34,5 +34,5 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request, c *servi
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, forgotPasswordAnswer)
+	writeJSON(w, http.StatusOK, forgotPasswordBody)
 }

@@ -21,7 +21,7 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request, c *service.C
 		c = next
 	}
 
-	// A user of several accounts who has not chosen one yet sees the
+	// A user of several accounts who has not chosen one yet gets the
 	// choice again.
 	var choices []*store.AccountChoice
 	if c.User != nil && !c.LoggedIn() {

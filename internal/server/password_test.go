@@ -9,8 +9,8 @@ import (
 	"github.com/accountnet/accountnet/internal/testdb"
 )
 
-// resetLink asks for a reset link for email and returns the token from
-// the newest password_reset mail to to.
+// resetLink requests a reset link for email and returns the token from
+// the newest password_reset mail to the address to.
 func (w *world) resetLink(email, to, prefix string) string {
 	w.t.Helper()
 	w.must(200, "POST", "/v1/auth/forgot-password", w.pk, map[string]any{"email": email})

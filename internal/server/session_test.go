@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -225,5 +226,42 @@ func TestLoginAccountRules(t *testing.T) {
 			t.Errorf("switch to the parent = %v", moved)
 		}
 		w.expectError(w.request("GET", "/v1/account", chosen["token"].(string), nil), 401, "session_revoked", "", "")
+	})
+}
+
+// TestLoginAccountOnce races the choice of an account with one pending
+// token: exactly one request gets a logged-in session, and the others get
+// 401 session_revoked.
+func TestLoginAccountOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		w := newWorld(t, url)
+		_, token := w.invite("ada@acme.example", nil)
+		child := w.must(201, "POST", "/v1/network/activate/"+token, w.pk, nil)["id"].(string)
+		pending := w.must(200, "POST", "/v1/auth/login", w.pk, map[string]any{"username": "ada", "password": "ada-password-1"})["token"].(string)
+
+		const n = 6
+		var wg sync.WaitGroup
+		results := make([]*response, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = w.request("POST", "/v1/auth/login-account", pending, map[string]any{"account_id": child})
+			}()
+		}
+		wg.Wait()
+
+		chosen := 0
+		for i, r := range results {
+			switch {
+			case r.status == 200:
+				chosen++
+			case r.status != 401 || r.errorObject(t)["reason"] != "session_revoked":
+				t.Errorf("request %d: %d %s", i, r.status, r.body)
+			}
+		}
+		if chosen != 1 {
+			t.Errorf("%d requests got a session, want 1", chosen)
+		}
 	})
 }

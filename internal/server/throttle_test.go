@@ -64,9 +64,9 @@ func TestLoginSameTime(t *testing.T) {
 		slices.Sort(unknown)
 		mw, mu := wrong[rounds/2], unknown[rounds/2]
 		t.Logf("median wrong password %v, unknown user %v", mw, mu)
-		// The bound is loose because the machine is shared; a dummy hash
-		// with other costs (the package default is 19 MiB and 2 passes)
-		// falls far outside it.
+		// The bound is loose because the machine may be shared. A dummy
+		// hash with the package default costs (19 MiB and 2 passes, about
+		// five times these) falls far outside it.
 		if mu < mw/2 || mu > mw*2 {
 			t.Errorf("median unknown user %v is not within a factor of 2 of wrong password %v", mu, mw)
 		}

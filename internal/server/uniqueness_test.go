@@ -72,8 +72,8 @@ func TestUsersUniquePerApp(t *testing.T) {
 
 // TestConcurrentUserCreation races admin requests that create users with
 // the same username, the same email, or a username equal to another
-// request's email, in different letter cases: exactly one of each group
-// succeeds and the rest get a 400 naming the field.
+// request's email, in different letter cases. Exactly one of each group
+// succeeds, and the rest get a 400 naming the field.
 func TestConcurrentUserCreation(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, url string) {
 		w := newWorld(t, url)

@@ -24,7 +24,7 @@ const (
 )
 
 // AccountUpdate holds the fields of an account update. A nil field was not
-// sent and keeps its value; "" clears an optional field and keeps the old
+// sent and keeps its value. "" clears an optional field and keeps the old
 // value of a required one (title, country_id).
 type AccountUpdate struct {
 	Title        *string

@@ -38,8 +38,8 @@ func errBadCredential() *accountnet.Error {
 // Authenticate resolves a bearer token: a publishable or secret app key,
 // or a session token. A session past its lifetime or idle timeout is a
 // 401 with reason session_expired, and a revoked one a 401 with reason
-// session_revoked. A working session's last use is recorded at most once
-// per touch interval.
+// session_revoked. For a working session it records the last use, writing
+// the row at most once per touch interval.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Caller, error) {
 	q := s.DB.Reader()
 	now := s.now()
@@ -134,7 +134,7 @@ func errLoginFailed() *accountnet.Error {
 // token seen before log-in is worthless after it. A wrong password and an
 // unknown user give the same error after the same work. Attempts are
 // counted per username and per client address before the password is
-// checked; over either limit the answer is a 429 for every password.
+// checked, and over either limit every attempt gets a 429.
 func (s *Service) Login(ctx context.Context, caller *Caller, username, plain string) (*LoginResult, error) {
 	if err := s.throttleLogin(ctx, caller, username); err != nil {
 		return nil, err
@@ -200,7 +200,9 @@ func (s *Service) LoginAccount(ctx context.Context, caller *Caller, accountID st
 }
 
 // startUserSession replaces the caller's session, if any, with a new one
-// for the user (and account, unless "").
+// for the user (and account, unless ""). A session is replaced only once:
+// a concurrent request that already replaced it wins, and this one gets
+// session_revoked.
 func (s *Service) startUserSession(ctx context.Context, caller *Caller, userID, accountID string) (*Caller, error) {
 	now := s.now()
 	token := accountnet.NewToken(accountnet.SecretSession)
@@ -214,7 +216,7 @@ func (s *Service) startUserSession(ctx context.Context, caller *Caller, userID, 
 	err := s.DB.Tx(ctx, func(q *store.Q) error {
 		if caller.Session != nil {
 			if err := q.RevokeSession(ctx, caller.Session.ID, now); err != nil {
-				return err
+				return notFoundAs(err, errSessionRevoked())
 			}
 		}
 		if err := q.CreateSession(ctx, session); err != nil {
@@ -244,15 +246,14 @@ func (s *Service) Logout(ctx context.Context, caller *Caller) (*Caller, error) {
 	}
 	err := s.DB.Tx(ctx, func(q *store.Q) error { return q.RevokeSession(ctx, caller.Session.ID, s.now()) })
 	if err != nil {
-		return nil, err
+		return nil, notFoundAs(err, errSessionRevoked())
 	}
 	return s.NewSession(ctx, caller.App)
 }
 
 // checkDummy spends the time of one password check against a hash made
-// with the service's own argon2id parameters, so that a log-in for an
-// unknown user or a user without a password takes as long as a wrong
-// password for a real user.
+// with the service's own argon2id parameters. A log-in for an unknown user
+// or a user without a password then takes as long as a wrong password.
 func (s *Service) checkDummy(plain string) {
 	s.dummyOnce.Do(func() { s.dummyHash = s.passwordParams().Hash(accountnet.NewToken("")) })
 	password.Check(plain, s.dummyHash)

@@ -32,7 +32,7 @@ func (s *Service) ForgotPassword(ctx context.Context, c *Caller, email string) e
 		user, err := q.FindUserByEmail(ctx, c.App.ID, key)
 		if accountnet.ErrorCode(err) == accountnet.CodeNotFound {
 			// NOTE: this path skips the token and mail inserts, so it
-			// answers a few milliseconds sooner than the other; the body
+			// returns a few milliseconds sooner than the other. The body
 			// and status are the same.
 			return nil
 		}

@@ -19,15 +19,21 @@ const (
 // last use. Requests in between only read the session row.
 const maxTouchInterval = time.Minute
 
-func (s *Service) sessionTTL() time.Duration   { return durationOr(s.SessionTTL, DefaultSessionTTL) }
-func (s *Service) anonymousTTL() time.Duration { return durationOr(s.AnonymousTTL, DefaultAnonymousTTL) }
+func (s *Service) sessionTTL() time.Duration {
+	return durationOr(s.SessionTTL, DefaultSessionTTL)
+}
+
+func (s *Service) anonymousTTL() time.Duration {
+	return durationOr(s.AnonymousTTL, DefaultAnonymousTTL)
+}
+
 func (s *Service) idleTimeout() time.Duration {
 	return durationOr(s.SessionIdleTimeout, DefaultSessionIdleTimeout)
 }
 
-// touchInterval is how stale the stored last use may get: a minute, or
-// half the idle timeout when that is shorter, so that a session in use
-// never looks idle.
+// touchInterval returns how stale the stored last use may get, in
+// seconds: a minute, or half the idle timeout when that is shorter, so
+// that a session in use never looks idle.
 func (s *Service) touchInterval() int64 {
 	return int64(min(maxTouchInterval, s.idleTimeout()/2) / time.Second)
 }
@@ -37,8 +43,7 @@ func (s *Service) touchInterval() int64 {
 // past its lifetime, or idle for longer than the idle timeout.
 func (s *Service) checkSession(session *accountnet.Session, now int64) error {
 	if session.Revoked != 0 {
-		return accountnet.Unauthorized("session_revoked",
-			"This session has ended after a log-out, a new log-in or a password change. Log in again.")
+		return errSessionRevoked()
 	}
 	if now >= session.Expires {
 		return accountnet.Unauthorized("session_expired", "Your session has expired. Log in again.")
@@ -47,6 +52,11 @@ func (s *Service) checkSession(session *accountnet.Session, now int64) error {
 		return accountnet.Unauthorized("session_expired", "Your session ended because it was not used for a while. Log in again.")
 	}
 	return nil
+}
+
+func errSessionRevoked() *accountnet.Error {
+	return accountnet.Unauthorized("session_revoked",
+		"This session has ended after a log-out, a new log-in or a password change. Log in again.")
 }
 
 // touchSession records that the session is in use, writing the row only

@@ -11,8 +11,8 @@ import (
 )
 
 // Default limits. Log-in limits count every attempt, successful or not,
-// so that a guesser cannot learn from the counter which attempt succeeded;
-// the per-address limit is higher because many users may share one
+// so that a guesser cannot learn from the counter which attempt succeeded.
+// The per-address limit is higher because many users may share one
 // address behind a company NAT.
 var (
 	DefaultLoginLimitPerUser    = Limit{Max: 10, Window: 15 * time.Minute}

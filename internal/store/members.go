@@ -73,10 +73,10 @@ func (q *Q) SetRole(ctx context.Context, accountID, userID string, role accountn
 
 // LockUsers serialises the creation of users in the app until the
 // transaction ends. The unique indexes cover a username against usernames
-// and an email against emails, but log-in accepts either, so a new
-// username must also differ from every email; that check can only hold
-// when no other transaction creates a user between the check and the
-// insert. PostgreSQL takes a transaction-level advisory lock keyed on the
+// and an email against emails. Log-in accepts either, so a new username
+// must also differ from every email, and that check holds only when no
+// other transaction creates a user between the check and the insert.
+// PostgreSQL takes a transaction-level advisory lock keyed on the
 // app; SQLite needs nothing, because its write transaction already
 // excludes every other writer.
 func (q *Q) LockUsers(ctx context.Context, appID string) error {

@@ -24,11 +24,12 @@ func (q *Q) CreateSession(ctx context.Context, s *accountnet.Session) error {
 	return translate(q.dialect, err)
 }
 
-// RevokeSession marks one session revoked at now, so that its token stops
-// working. Revoking a revoked session keeps the first time.
+// RevokeSession marks one working session revoked at now, so that its
+// token stops working. A session that is missing or already revoked is
+// not found, so of two concurrent requests that end one session exactly
+// one succeeds.
 func (q *Q) RevokeSession(ctx context.Context, id string, now int64) error {
-	res, err := q.db.ExecContext(ctx, `UPDATE sessions SET revoked = CASE WHEN revoked = 0 THEN $2 ELSE revoked END
-		WHERE id = $1`, id, now)
+	res, err := q.db.ExecContext(ctx, `UPDATE sessions SET revoked = $2 WHERE id = $1 AND revoked = 0`, id, now)
 	return q.expectOne(res, err, "session")
 }
 

@@ -58,7 +58,7 @@ func TestValid(t *testing.T) {
 		{"Europe/Amsterdam", false},  // a link to Europe/Brussels
 		{"US/Eastern", false},        // a backward-compatibility link
 		{"UTC", false},               // a link to Etc/UTC
-		{"Local", false},             // LoadLocation accepts it; it is no zone
+		{"Local", false},             // LoadLocation accepts it, but it is no zone
 		{"", false},                  // LoadLocation reads "" as UTC
 		{"Europe/Berlin\n", false},   // no trailing characters
 		{"../../etc/passwd", false},  // never a file path
