@@ -29,7 +29,9 @@ type Caller struct {
 func (c *Caller) LoggedIn() bool { return c.Account != nil && c.User != nil }
 
 // errBadCredential is the one 401 for any unknown, revoked or malformed
-// bearer token, so that the response tells nothing about which it was.
+// app key and any unknown or malformed session token, so that the response
+// reveals nothing about which it was. A revoked session has its own
+// reason, session_revoked.
 func errBadCredential() *accountnet.Error {
 	return accountnet.Unauthorized("invalid_credentials",
 		"The API key or session token is not valid. Send a current key or log in again.")
