@@ -151,7 +151,8 @@ type Session struct {
 	AccountID string
 	Created   int64
 	Expires   int64
-	LastSeen  int64
+	LastSeen  int64 // last use; the service writes it at most once a minute
+	Revoked   int64 // Unix seconds of log-out or password reset; 0 while it works
 }
 
 // Authenticated reports whether the session acts as a user in an account.

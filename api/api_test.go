@@ -20,8 +20,12 @@ var routes = []string{
 	"POST /v1/auth/logout",
 	"GET /v1/auth/reset-password/{token}",
 	"POST /v1/auth/reset-password",
+	"POST /v1/auth/forgot-password",
 	"GET /v1/account",
+	"POST /v1/account",
 	"GET /v1/static/countries/enumerated",
+	"GET /v1/static/country",
+	"GET /v1/static/timezones/enumerated",
 	"GET /v1/static/domains/enumerated",
 	"GET /v1/network/domains/enumerated",
 	"POST /v1/network/initiate",
@@ -52,6 +56,8 @@ var routes = []string{
 	"DELETE /admin/v1/apps/{app_id}/network-rules/{rule_id}",
 	"GET /admin/v1/apps/{app_id}/accounts",
 	"POST /admin/v1/apps/{app_id}/accounts",
+	"GET /admin/v1/apps/{app_id}/accounts/{account_id}/users",
+	"POST /admin/v1/apps/{app_id}/accounts/{account_id}/users/{user_id}",
 	"GET /admin/v1/apps/{app_id}/mails",
 }
 

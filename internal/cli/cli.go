@@ -173,6 +173,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	mailFrom := f.string("mail-from", "", "sender for apps without mail_from, \"Name <address>\" or an address (required with --smtp-url)")
 	mailWorkers := f.Int("mail-workers", intEnv(env, "mail-workers", 4), "mails sent at once by this process (env "+envName("mail-workers")+")")
 	mailLease := f.Duration("mail-lease", durationEnv(env, "mail-lease", 2*time.Minute), "how long one send may take before another worker may try the mail again (env "+envName("mail-lease")+")")
+	sessionTTL := f.string("session-ttl", "168h", "lifetime of a logged-in session, such as 168h")
+	idleTimeout := f.string("session-idle-timeout", "24h", "a session unused for this long ends, such as 24h")
+	trustedProxies := f.string("trusted-proxies", "", "comma-separated addresses or CIDR blocks of reverse proxies whose X-Forwarded-For header names the client (default none: the header is ignored)")
 	sf := addStoreFlags(f)
 	lf := addLimitFlags(f)
 	if err := f.Parse(args); err != nil {
@@ -181,6 +184,14 @@ func serve(ctx context.Context, env Env, args []string) error {
 	limits, err := lf.limits()
 	if err != nil {
 		return err
+	}
+	sessions, err := parseSessionFlags(*sessionTTL, *idleTimeout)
+	if err != nil {
+		return err
+	}
+	proxies, err := parsePrefixes(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 
 	token, err := secretFlag(*adminToken, *adminTokenFile, "admin-token")
@@ -214,7 +225,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 	m, err := server.Open(ctx, server.Config{Addr: *addr, DataDir: *sf.data, DatabaseURL: *sf.database,
 		AdminToken: token, Log: log, OpenAPI: openAPI, Transport: transport, MailWorkers: *mailWorkers, MailLease: *mailLease,
-		InvitationLimits: limits})
+		InvitationLimits: limits, SessionTTL: sessions.ttl, SessionIdleTimeout: sessions.idle, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}

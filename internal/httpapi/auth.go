@@ -42,6 +42,7 @@ func (s *Server) withCaller(h callerHandler) http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
+		c.ClientAddr = s.clientAddr(r)
 		grantCORS(w, r, c.App.CORSOrigins)
 		h(w, r, c)
 	}

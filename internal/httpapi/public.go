@@ -6,6 +6,7 @@ import (
 	"github.com/accountnet/accountnet"
 	"github.com/accountnet/accountnet/internal/country"
 	"github.com/accountnet/accountnet/internal/service"
+	"github.com/accountnet/accountnet/internal/store"
 )
 
 // getSession starts an anonymous session when called with an app key and
@@ -19,8 +20,19 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request, c *service.C
 		}
 		c = next
 	}
+
+	// A user of several accounts who has not chosen one yet gets the
+	// choice again.
+	var choices []*store.AccountChoice
+	if c.User != nil && !c.LoggedIn() {
+		var err error
+		if choices, err = s.Svc.AccountChoices(r.Context(), c); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, newSessionView(c, nil))
+	writeJSON(w, http.StatusOK, newSessionView(c, choices))
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request, c *service.Caller) {

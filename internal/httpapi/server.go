@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,6 +34,10 @@ type Server struct {
 	AdminToken string // static admin token; "" disables it
 	BodyLimit  int64  // DefaultBodyLimit when zero
 	OpenAPI    []byte // served at /v1/openapi.json
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client; empty means the header is ignored.
+	TrustedProxies []netip.Prefix
 
 	// Ready reports whether the service can take traffic; /readyz calls it.
 	Ready func(ctx context.Context) error
@@ -72,8 +77,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/auth/logout", s.withCaller(s.logout))
 	m.HandleFunc("GET /v1/auth/reset-password/{token}", tokenRoute(s.withCaller(s.checkResetToken)))
 	m.HandleFunc("POST /v1/auth/reset-password", tokenRoute(s.withCaller(s.resetPassword)))
+	m.HandleFunc("POST /v1/auth/forgot-password", s.withCaller(s.forgotPassword))
 	m.HandleFunc("GET /v1/account", s.withCaller(s.getAccount))
+	m.HandleFunc("POST /v1/account", s.withCaller(s.updateAccount))
 	m.HandleFunc("GET /v1/static/countries/enumerated", s.withCaller(s.countries))
+	m.HandleFunc("GET /v1/static/country", s.withCaller(s.accountCountry))
+	m.HandleFunc("GET /v1/static/timezones/enumerated", s.withCaller(s.timezones))
 	m.HandleFunc("GET /v1/static/domains/enumerated", s.withCaller(s.staticDomains))
 	m.HandleFunc("GET /v1/network/domains/enumerated", s.withCaller(s.networkDomains))
 	m.HandleFunc("POST /v1/network/initiate", s.withCaller(s.initiate))
@@ -105,6 +114,8 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /admin/v1/apps/{app_id}/network-rules/{rule_id}", s.withAdmin(s.deleteRule))
 	m.HandleFunc("GET /admin/v1/apps/{app_id}/accounts", s.withAdmin(s.listAccounts))
 	m.HandleFunc("POST /admin/v1/apps/{app_id}/accounts", s.withAdmin(s.createAccount))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/accounts/{account_id}/users", s.withAdmin(s.listAccountUsers))
+	m.HandleFunc("POST /admin/v1/apps/{app_id}/accounts/{account_id}/users/{user_id}", s.withAdmin(s.setRole))
 	m.HandleFunc("GET /admin/v1/apps/{app_id}/mails", s.withAdmin(s.listMails))
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

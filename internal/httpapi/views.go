@@ -65,6 +65,19 @@ func newUserView(u *accountnet.User) *userView {
 	return &userView{ID: u.ID, Username: u.Username, Email: u.Email, Name: u.Name, Created: u.Created}
 }
 
+// accountUserView is a user of one account with their membership.
+type accountUserView struct {
+	userView
+	Role      accountnet.Role `json:"role"`
+	Joined    int64           `json:"joined"`
+	LastLogin int64           `json:"last_login"`
+}
+
+func newAccountUserView(au *store.AccountUser) *accountUserView {
+	return &accountUserView{userView: *newUserView(au.User), Role: au.Membership.Role,
+		Joined: au.Membership.Created, LastLogin: au.Membership.LastLogin}
+}
+
 type sessionApp struct {
 	ID         string `json:"id"`
 	Title      string `json:"title"`

@@ -82,3 +82,24 @@ func TestRenderOutcomeEscapes(t *testing.T) {
 		t.Errorf("declined mail lacks the invitee:\n%s", text)
 	}
 }
+
+func TestRenderPasswordResetEscapes(t *testing.T) {
+	subject, text, html, err := Render(accountnet.MailPasswordReset, PasswordReset{
+		AppTitle: "Shop\r\nBcc: x@example.com", Username: "<b>eve</b>", Link: "https://a.example/reset?token=abc&x=1", Expires: "Monday",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(subject, "\r\n") {
+		t.Errorf("subject contains a line break: %q", subject)
+	}
+	if strings.Contains(html, "<b>eve") || !strings.Contains(html, "&lt;b&gt;eve&lt;/b&gt;") {
+		t.Errorf("HTML part does not escape the username:\n%s", html)
+	}
+	if !strings.Contains(html, `href="https://a.example/reset?token=abc&amp;x=1"`) {
+		t.Errorf("HTML link is not the escaped link:\n%s", html)
+	}
+	if !strings.Contains(text, "https://a.example/reset?token=abc&x=1") || !strings.Contains(text, "until Monday") {
+		t.Errorf("text part lacks the link or the expiry:\n%s", text)
+	}
+}

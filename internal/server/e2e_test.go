@@ -76,7 +76,7 @@ func TestNetworkFlow(t *testing.T) {
 		}
 
 		w.must(200, "POST", "/v1/auth/logout", childToken, nil)
-		w.expectError(w.request("GET", "/v1/account", childToken, nil), 401, "invalid_credentials", "", "")
+		w.expectError(w.request("GET", "/v1/account", childToken, nil), 401, "session_revoked", "", "")
 	})
 }
 
@@ -104,11 +104,105 @@ func TestActivateExistingUser(t *testing.T) {
 			t.Errorf("select_account accounts = %v", accounts)
 		}
 
+		if accounts[w.parentID] != "Acme & Sons" || s["select_account"].(map[string]any)["last_login"] != w.parentID {
+			t.Errorf("select_account = %v; want the parent as last log-in", s["select_account"])
+		}
+		if s["account"] != nil || s["access"] != nil || s["user"].(map[string]any)["username"] != "ada" {
+			t.Errorf("pending session = %v", s)
+		}
+
 		pending := s["token"].(string)
 		w.expectError(w.request("POST", "/v1/auth/login-account", pending, map[string]any{"account_id": "acc_notmine"}), 404, "not_found", "", "")
 		chosen := w.must(200, "POST", "/v1/auth/login-account", pending, map[string]any{"account_id": child["id"]})
 		if chosen["auth"] != true || chosen["account"].(map[string]any)["id"] != child["id"] {
 			t.Errorf("login-account = %v", chosen)
+		}
+		account := chosen["account"].(map[string]any)
+		if account["parent_account_id"] != w.parentID || account["stats"].(map[string]any)["user_count"] != 1.0 || chosen["role"] != "owner" ||
+			chosen["access"].(map[string]any)["account-networks"] != "crud" {
+			t.Errorf("chosen session = %v", chosen)
+		}
+
+		// No second user was created: the parent still counts one user,
+		// and the ignored password does not log in.
+		if stats := w.account(w.parentToken)["stats"].(map[string]any); stats["user_count"] != 1.0 {
+			t.Errorf("parent stats = %v", stats)
+		}
+		w.expectError(w.request("POST", "/v1/auth/login", w.pk, map[string]any{"username": "ada", "password": "ignored-password"}), 401, "invalid_credentials", "", "")
+	})
+}
+
+// TestMultiAccountAfterSecondActivation follows a new user through two
+// activations by different parents: the second adds a membership, log-in
+// then offers both accounts, and the user works in each, switches between
+// them and logs out.
+func TestMultiAccountAfterSecondActivation(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		w := newWorld(t, url)
+
+		_, token := w.invite("buyer@example.com", map[string]any{"title": "Buyer One"})
+		first := w.must(201, "POST", "/v1/network/activate/"+token, w.pk, map[string]any{"name": "Bea", "password": "buyer-secret-9"})["id"].(string)
+		single := w.login("buyer@example.com", "buyer-secret-9")
+		if a := w.account(single); a["id"] != first {
+			t.Fatalf("single-account log-in went to %v", a["id"])
+		}
+
+		w.clock.Add(time.Hour)
+		betaID, betaToken := w.newParent("Beta Works", "bert")
+		w.must(201, "POST", "/v1/network/initiate", betaToken, map[string]any{"domain_id": w.distributor, "email": "BUYER@example.com", "title": "Buyer Two"})
+		second := linkToken(t, w.lastMail("invitation", "BUYER@example.com")["text"].(string), "https://app.example.com/activate")
+		secondAccount := w.must(201, "POST", "/v1/network/activate/"+second, w.pk, map[string]any{"username": "buyer2", "password": "other-secret-9"})
+		if secondAccount["parent_account_id"] != betaID || secondAccount["stats"].(map[string]any)["user_count"] != 1.0 {
+			t.Errorf("second account = %v", secondAccount)
+		}
+		secondID := secondAccount["id"].(string)
+		if mail := w.lastMail("login_instructions", "buyer@example.com"); strings.Contains(mail["text"].(string), "/password/") ||
+			!strings.Contains(mail["text"].(string), "Your username: buyer@example.com") {
+			t.Errorf("second log-in mail:\n%s", mail["text"])
+		}
+		w.expectError(w.request("POST", "/v1/auth/login", w.pk, map[string]any{"username": "buyer2", "password": "other-secret-9"}), 401, "invalid_credentials", "", "")
+
+		// The existing password now offers both accounts, the first as the
+		// last one used; the single-account session stays valid.
+		w.account(single)
+		choice := w.must(200, "POST", "/v1/auth/login", w.pk, map[string]any{"username": "Buyer@Example.com", "password": "buyer-secret-9"})
+		sel := choice["select_account"].(map[string]any)
+		accounts := sel["accounts"].(map[string]any)
+		if choice["auth"] != false || len(accounts) != 2 || accounts[first] != "Buyer One" || accounts[secondID] != "Buyer Two" || sel["last_login"] != first {
+			t.Fatalf("log-in = %v", choice)
+		}
+
+		inSecond := w.must(200, "POST", "/v1/auth/login-account", choice["token"].(string), map[string]any{"account_id": secondID})
+		token2 := inSecond["token"].(string)
+		if inSecond["account"].(map[string]any)["parent_account_id"] != betaID || inSecond["user"].(map[string]any)["name"] != "Bea" {
+			t.Errorf("second account session = %v", inSecond)
+		}
+		if c := w.must(200, "GET", "/v1/static/country", token2, nil); c["id"] != "FR" {
+			t.Errorf("second account's country = %v, want FR, the country of its parent Beta", c)
+		}
+		updated := w.must(200, "POST", "/v1/account", token2, map[string]any{"title": "Buyer Two GmbH", "timezone_id": "Europe/Berlin"})
+		if updated["version_id"] != 2.0 || updated["title"] != "Buyer Two GmbH" {
+			t.Errorf("update in the second account = %v", updated)
+		}
+		if a := w.account(single); a["title"] != "Buyer One" || a["version_id"] != 1.0 {
+			t.Errorf("the first account changed: %v", a)
+		}
+
+		inFirst := w.must(200, "POST", "/v1/auth/login-account", token2, map[string]any{"account_id": first})
+		w.expectError(w.request("GET", "/v1/account", token2, nil), 401, "session_revoked", "", "")
+		if a := w.account(inFirst["token"].(string)); a["id"] != first {
+			t.Errorf("after the switch the account is %v", a["id"])
+		}
+		w.must(200, "POST", "/v1/auth/logout", inFirst["token"].(string), nil)
+		w.expectError(w.request("GET", "/v1/account", inFirst["token"].(string), nil), 401, "session_revoked", "", "")
+
+		w.clock.Add(time.Minute)
+		w.must(200, "POST", "/v1/auth/login-account",
+			w.must(200, "POST", "/v1/auth/login", w.pk, map[string]any{"username": "buyer@example.com", "password": "buyer-secret-9"})["token"].(string),
+			map[string]any{"account_id": secondID})
+		again := w.must(200, "POST", "/v1/auth/login", w.pk, map[string]any{"username": "buyer@example.com", "password": "buyer-secret-9"})
+		if again["select_account"].(map[string]any)["last_login"] != secondID {
+			t.Errorf("last_login = %v, want the account chosen last", again["select_account"])
 		}
 	})
 }

@@ -55,7 +55,8 @@ type env struct {
 // change what is tested.
 var cheapPassword = password.Params{Memory: 64, Time: 1, Threads: 1}
 
-// start runs a server; each option may change its configuration first.
+// start runs a server on databaseURL; each option may change the
+// configuration before the server opens.
 func start(t *testing.T, databaseURL string, options ...func(*server.Config)) *env {
 	t.Helper()
 	openAPI, err := api.JSON()

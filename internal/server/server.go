@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -29,6 +30,10 @@ type Config struct {
 	DataDir     string // SQLite directory; "./accountnet-data" when empty
 	DatabaseURL string // postgres:// URL, or a SQLite file path; DataDir/accountnet.db when empty
 	AdminToken  string // static admin token; "" disables it
+
+	SessionTTL         time.Duration  // lifetime of a logged-in session; service.DefaultSessionTTL when zero
+	SessionIdleTimeout time.Duration  // a session unused this long ends; service.DefaultSessionIdleTimeout when zero
+	TrustedProxies     []netip.Prefix // proxies whose X-Forwarded-For names the client; none when empty
 
 	Log         *slog.Logger     // slog.Default() when nil
 	Clock       accountnet.Clock // the wall clock when nil
@@ -107,7 +112,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	worker.Lease = cfg.MailLease
 	worker.Metrics = mail.NewMetrics(registry)
 	svc := &service.Service{DB: db, Clock: cfg.Clock, Log: cfg.Log, Password: cfg.Password, MailQueued: worker.Wake,
-		InvitationLimits: cfg.InvitationLimits}
+		InvitationLimits: cfg.InvitationLimits, SessionTTL: cfg.SessionTTL, SessionIdleTimeout: cfg.SessionIdleTimeout}
 	return &Main{Config: cfg, DB: db, Service: svc, Worker: worker, registry: registry}, nil
 }
 
@@ -121,7 +126,7 @@ func (m *Main) Start() error {
 	m.listener = ln
 
 	api := &httpapi.Server{Svc: m.Service, Log: m.Config.Log, AdminToken: m.Config.AdminToken,
-		OpenAPI: m.Config.OpenAPI, Ready: m.DB.Ping, Registry: m.registry}
+		OpenAPI: m.Config.OpenAPI, Ready: m.DB.Ping, Registry: m.registry, TrustedProxies: m.Config.TrustedProxies}
 	m.http = &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

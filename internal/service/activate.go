@@ -95,25 +95,12 @@ func (s *Service) Activate(ctx context.Context, app *accountnet.App, token strin
 		return err
 	}
 	err := s.DB.Tx(ctx, run)
-	if errors.Is(err, errUserRaced) {
-		// Another activation created a user with this email after this
-		// transaction looked for one; on a second run it finds that user
-		// and adds a membership instead.
-		err = s.DB.Tx(ctx, run)
-	}
-	if errors.Is(err, errUserRaced) {
-		err = accountnet.InvalidFields(map[string]string{"username": "This username is taken. Choose another one."})
-	}
 	if err != nil {
 		return nil, err
 	}
 	s.mailQueued()
 	return account, nil
 }
-
-// errUserRaced reports a unique violation on creating the invited user,
-// which a concurrent activation for the same email causes.
-var errUserRaced = errors.New("a concurrent activation created the user")
 
 func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App, token string, in ActivateInput, hash string) (*accountnet.Account, error) {
 	now := s.now()
@@ -180,8 +167,12 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 }
 
 // ensureUser returns the app's user with the invited email, creating it
-// when none exists.
+// when none exists. The app's user creation is locked first, so that two
+// activations for one email make one user and two memberships.
 func (s *Service) ensureUser(ctx context.Context, q *store.Q, app *accountnet.App, inv *accountnet.Invitation, in ActivateInput, hash string) (*accountnet.User, error) {
+	if err := q.LockUsers(ctx, app.ID); err != nil {
+		return nil, err
+	}
 	existing, err := q.FindUserByEmail(ctx, app.ID, inv.EmailKey)
 	if err == nil {
 		return existing, nil
@@ -202,17 +193,11 @@ func (s *Service) ensureUser(ctx context.Context, q *store.Q, app *accountnet.Ap
 	if taken, err := q.LoginTaken(ctx, app.ID, user.Username); err != nil {
 		return nil, err
 	} else if taken {
-		// A concurrent activation may have created the user with this
-		// email since the look-up above; then the name is "taken" by the
-		// very user this activation should join.
-		if _, err := q.FindUserByEmail(ctx, app.ID, inv.EmailKey); err == nil {
-			return nil, errUserRaced
-		}
 		return nil, accountnet.InvalidFields(map[string]string{"username": "This username is taken. Choose another one."})
 	}
 	if err := q.CreateUser(ctx, user); err != nil {
 		if errors.Is(err, store.ErrUnique) {
-			return nil, errors.Join(errUserRaced, err)
+			return nil, accountnet.InvalidFields(map[string]string{"username": "This username is taken. Choose another one."})
 		}
 		return nil, err
 	}

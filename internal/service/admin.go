@@ -421,6 +421,9 @@ func (s *Service) CreateAccount(ctx context.Context, appID string, in AccountInp
 		if _, err := q.FindDomain(ctx, appID, in.DomainID); err != nil {
 			return notFoundAs(err, accountnet.InvalidFields(map[string]string{"domain_id": "Choose a domain of this app."}))
 		}
+		if err := q.LockUsers(ctx, appID); err != nil {
+			return err
+		}
 		for _, login := range []struct{ field, value string }{{"user.username", username}, {"user.email", email}} {
 			if taken, err := q.LoginTaken(ctx, appID, login.value); err != nil {
 				return err
@@ -432,6 +435,9 @@ func (s *Service) CreateAccount(ctx context.Context, appID string, in AccountInp
 			return err
 		}
 		if err := q.CreateUser(ctx, user); err != nil {
+			if errors.Is(err, store.ErrUnique) {
+				return accountnet.InvalidFields(map[string]string{"user.username": "A user of this app already has this username or email."})
+			}
 			return err
 		}
 		return q.CreateMembership(ctx, appID, &accountnet.Membership{AccountID: account.ID, UserID: user.ID, Role: accountnet.RoleOwner, Created: now})
@@ -491,7 +497,7 @@ func (s *Service) AdminLogin(ctx context.Context, email, plain string) (string, 
 		if accountnet.ErrorCode(err) != accountnet.CodeNotFound {
 			return "", 0, err
 		}
-		password.CheckDummy(plain)
+		s.checkDummy(plain)
 		return "", 0, errAdminLoginFailed()
 	}
 	if ok, err := password.Check(plain, admin.PasswordHash); err != nil || !ok {

@@ -19,21 +19,29 @@ type Caller struct {
 	Account *accountnet.Account
 	User    *accountnet.User
 	Role    accountnet.Role
+
+	// ClientAddr is the IP address of the client, which rate limits key
+	// on: the connection's peer, or the address a trusted proxy reports.
+	ClientAddr string
 }
 
 // LoggedIn reports whether the caller acts as a user in an account.
 func (c *Caller) LoggedIn() bool { return c.Account != nil && c.User != nil }
 
 // errBadCredential is the one 401 for any unknown, revoked or malformed
-// bearer token, so that the response tells nothing about which it was.
+// app key and any unknown or malformed session token, so that the response
+// reveals nothing about which it was. A revoked session has its own
+// reason, session_revoked.
 func errBadCredential() *accountnet.Error {
 	return accountnet.Unauthorized("invalid_credentials",
 		"The API key or session token is not valid. Send a current key or log in again.")
 }
 
 // Authenticate resolves a bearer token: a publishable or secret app key,
-// or a session token. An expired session is a 401 with reason
-// session_expired.
+// or a session token. A session past its lifetime or idle timeout is a
+// 401 with reason session_expired, and a revoked one a 401 with reason
+// session_revoked. For a working session it records the last use, writing
+// the row at most once per touch interval.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Caller, error) {
 	q := s.DB.Reader()
 	now := s.now()
@@ -58,8 +66,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Caller, erro
 		if err != nil {
 			return nil, notFoundAs(err, errBadCredential())
 		}
-		if now >= session.Expires {
-			return nil, accountnet.Unauthorized("session_expired", "Your session has expired. Log in again.")
+		if err := s.checkSession(session, now); err != nil {
+			return nil, err
+		}
+		if err := s.touchSession(ctx, session, now); err != nil {
+			return nil, err
 		}
 		return s.sessionCaller(ctx, q, session, token)
 	}
@@ -99,7 +110,7 @@ func (s *Service) NewSession(ctx context.Context, app *accountnet.App) (*Caller,
 	token := accountnet.NewToken(accountnet.SecretSession)
 	session := &accountnet.Session{
 		ID: accountnet.NewID(accountnet.PrefixSession), AppID: app.ID, Hash: accountnet.HashToken(token),
-		Created: now, Expires: now + int64(durationOr(s.AnonymousTTL, 24*time.Hour)/time.Second), LastSeen: now,
+		Created: now, Expires: now + int64(s.anonymousTTL()/time.Second), LastSeen: now,
 	}
 	err := s.DB.Tx(ctx, func(q *store.Q) error { return q.CreateSession(ctx, session) })
 	if err != nil {
@@ -123,19 +134,25 @@ func errLoginFailed() *accountnet.Error {
 // Login checks a username (or email) and password. The old session of the
 // caller, if any, is replaced by a new one with a new token, so that a
 // token seen before log-in is worthless after it. A wrong password and an
-// unknown user give the same error after the same work.
+// unknown user give the same error after the same work. Attempts are
+// counted per username and per client address before the password is
+// checked, and over either limit every attempt gets a 429.
 func (s *Service) Login(ctx context.Context, caller *Caller, username, plain string) (*LoginResult, error) {
+	if err := s.throttleLogin(ctx, caller, username); err != nil {
+		return nil, err
+	}
+
 	q := s.DB.Reader()
 	user, err := q.FindUserByLogin(ctx, caller.App.ID, username)
 	if err != nil {
 		if accountnet.ErrorCode(err) != accountnet.CodeNotFound {
 			return nil, err
 		}
-		password.CheckDummy(plain)
+		s.checkDummy(plain)
 		return nil, errLoginFailed()
 	}
 	if user.PasswordHash == "" {
-		password.CheckDummy(plain)
+		s.checkDummy(plain)
 		return nil, errLoginFailed()
 	}
 	if ok, err := password.Check(plain, user.PasswordHash); err != nil || !ok {
@@ -165,10 +182,18 @@ func (s *Service) Login(ctx context.Context, caller *Caller, username, plain str
 }
 
 // LoginAccount completes a log-in for a user of several accounts by
-// choosing one. An account the user does not belong to is not found.
+// choosing one, or moves a logged-in session to another account of the
+// same user. Either way the session is replaced by a new one with a new
+// token. An account the user does not belong to is not found.
 func (s *Service) LoginAccount(ctx context.Context, caller *Caller, accountID string) (*Caller, error) {
-	if caller.Session == nil || caller.User == nil {
+	if caller.Session == nil {
+		return nil, accountnet.Unauthorized("session_required", "Send the session token that the log-in returned.")
+	}
+	if caller.User == nil {
 		return nil, accountnet.Unauthorized("login_required", "Log in with your username and password first.")
+	}
+	if accountID == "" {
+		return nil, accountnet.InvalidFields(map[string]string{"account_id": "Choose one of your accounts."})
 	}
 	if _, err := s.DB.Reader().FindMembership(ctx, accountID, caller.User.ID); err != nil {
 		return nil, notFoundAs(err, accountnet.NotFound("account"))
@@ -177,21 +202,23 @@ func (s *Service) LoginAccount(ctx context.Context, caller *Caller, accountID st
 }
 
 // startUserSession replaces the caller's session, if any, with a new one
-// for the user (and account, unless "").
+// for the user (and account, unless ""). A session is replaced only once:
+// a concurrent request that already replaced it wins, and this one gets
+// session_revoked.
 func (s *Service) startUserSession(ctx context.Context, caller *Caller, userID, accountID string) (*Caller, error) {
 	now := s.now()
 	token := accountnet.NewToken(accountnet.SecretSession)
 	session := &accountnet.Session{
 		ID: accountnet.NewID(accountnet.PrefixSession), AppID: caller.App.ID, Hash: accountnet.HashToken(token),
 		UserID: userID, AccountID: accountID,
-		Created: now, Expires: now + int64(durationOr(s.SessionTTL, 7*24*time.Hour)/time.Second), LastSeen: now,
+		Created: now, Expires: now + int64(s.sessionTTL()/time.Second), LastSeen: now,
 	}
 
 	var next *Caller
 	err := s.DB.Tx(ctx, func(q *store.Q) error {
 		if caller.Session != nil {
-			if err := q.DeleteSession(ctx, caller.Session.ID); err != nil {
-				return err
+			if err := q.RevokeSession(ctx, caller.Session.ID, now); err != nil {
+				return notFoundAs(err, errSessionRevoked())
 			}
 		}
 		if err := q.CreateSession(ctx, session); err != nil {
@@ -206,20 +233,32 @@ func (s *Service) startUserSession(ctx context.Context, caller *Caller, userID, 
 		next, err = s.sessionCaller(ctx, q, session, token)
 		return err
 	})
+	if next != nil {
+		next.ClientAddr = caller.ClientAddr
+	}
 	return next, err
 }
 
-// Logout ends the caller's log-in at once. The session row is deleted, so
-// the token stops working; the response carries a fresh anonymous session.
+// Logout ends the caller's log-in at once. The session is marked revoked,
+// so its token gets a 401 session_revoked from then on; the response
+// carries a fresh anonymous session.
 func (s *Service) Logout(ctx context.Context, caller *Caller) (*Caller, error) {
 	if caller.Session == nil {
 		return nil, accountnet.Unauthorized("session_required", "Send the session token to log out.")
 	}
-	err := s.DB.Tx(ctx, func(q *store.Q) error { return q.DeleteSession(ctx, caller.Session.ID) })
+	err := s.DB.Tx(ctx, func(q *store.Q) error { return q.RevokeSession(ctx, caller.Session.ID, s.now()) })
 	if err != nil {
-		return nil, err
+		return nil, notFoundAs(err, errSessionRevoked())
 	}
 	return s.NewSession(ctx, caller.App)
+}
+
+// checkDummy spends the time of one password check against a hash made
+// with the service's own argon2id parameters. A log-in for an unknown user
+// or a user without a password then takes as long as a wrong password.
+func (s *Service) checkDummy(plain string) {
+	s.dummyOnce.Do(func() { s.dummyHash = s.passwordParams().Hash(accountnet.NewToken("")) })
+	password.Check(plain, s.dummyHash)
 }
 
 // notFoundAs replaces a not-found error with replacement and passes any

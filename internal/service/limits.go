@@ -32,13 +32,6 @@ type InvitationLimits struct {
 	ResendCooldown  time.Duration // between two mails of one invitation to the same address; default 60 seconds
 }
 
-func limitOr(l, def Limit) Limit {
-	if l == (Limit{}) {
-		return def
-	}
-	return l
-}
-
 func (l InvitationLimits) invitations() Limit {
 	return limitOr(l.InvitationLimit, DefaultInvitationLimit)
 }

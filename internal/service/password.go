@@ -40,8 +40,10 @@ func (s *Service) CheckPasswordToken(ctx context.Context, app *accountnet.App, t
 	return user, t.Expires, err
 }
 
-// ResetPassword sets a user's password with a single-use token and ends
-// every session of that user.
+// ResetPassword sets a user's password with a single-use token, ends
+// every session of that user (including the caller's, when it is one of
+// them) and deletes the user's other unused password tokens, so that no
+// older link still works.
 func (s *Service) ResetPassword(ctx context.Context, app *accountnet.App, token, plain, confirm string) (*accountnet.User, error) {
 	var errs accountnet.FieldErrors
 	if token == "" {
@@ -82,7 +84,10 @@ func (s *Service) ResetPassword(ctx context.Context, app *accountnet.App, token,
 		if err := q.SetPassword(ctx, app.ID, t.UserID, hash); err != nil {
 			return err
 		}
-		return q.DeleteUserSessions(ctx, t.UserID, "")
+		if err := q.DeleteUnusedPasswordTokens(ctx, t.UserID, t.ID); err != nil {
+			return err
+		}
+		return q.RevokeUserSessions(ctx, t.UserID, s.now())
 	})
 	if err != nil {
 		return nil, err

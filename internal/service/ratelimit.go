@@ -15,6 +15,15 @@ type Limit struct {
 	Window time.Duration
 }
 
+// limitOr returns l, or def when l is the zero value, so that an unset
+// limit takes its default; a negative Max is how a limit is turned off.
+func limitOr(l, def Limit) Limit {
+	if l == (Limit{}) {
+		return def
+	}
+	return l
+}
+
 // checkLimit counts one action against key and returns a rate_limited
 // error with the seconds until the window ends when the count exceeds the
 // limit. The count is part of the caller's transaction, so when the error

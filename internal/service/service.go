@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -30,11 +31,24 @@ type Service struct {
 	AdminSessionTTL time.Duration // lifetime of an admin session; default 12 hours
 
 	InvitationLimits // rate limits on invitation mail; defaults in limits.go
+	// SessionIdleTimeout ends a session that has not been used for this
+	// long, however long its lifetime; default 24 hours.
+	SessionIdleTimeout time.Duration
+
+	// Limits on log-in attempts and reset mails; see throttle.go for the
+	// defaults. A negative Max disables a limit.
+	LoginLimitPerUser    Limit
+	LoginLimitPerAddress Limit
+	ResetLimitPerEmail   Limit
+	ResetLimitPerAddress Limit
 
 	// MailQueued is called after a transaction that queued mail commits,
 	// so that a worker in this process sends it without waiting for its
 	// next poll. May be nil.
 	MailQueued func()
+
+	dummyOnce sync.Once
+	dummyHash string
 }
 
 func (s *Service) now() int64 { return s.Clock.Now().Unix() }

@@ -7,20 +7,45 @@ import (
 	"github.com/accountnet/accountnet"
 )
 
-const sessionColumns = `id, app_id, token_hash, user_id, account_id, created, expires, last_seen`
+const sessionColumns = `id, app_id, token_hash, user_id, account_id, created, expires, last_seen, revoked`
 
 func scanSession(row interface{ Scan(...any) error }) (*accountnet.Session, error) {
 	var s accountnet.Session
 	var user, account sql.NullString
-	err := row.Scan(&s.ID, &s.AppID, &s.Hash, &user, &account, &s.Created, &s.Expires, &s.LastSeen)
+	err := row.Scan(&s.ID, &s.AppID, &s.Hash, &user, &account, &s.Created, &s.Expires, &s.LastSeen, &s.Revoked)
 	s.UserID, s.AccountID = user.String, account.String
 	return &s, err
 }
 
 // CreateSession inserts a session.
 func (q *Q) CreateSession(ctx context.Context, s *accountnet.Session) error {
-	_, err := q.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		s.ID, s.AppID, s.Hash, nullString(s.UserID), nullString(s.AccountID), s.Created, s.Expires, s.LastSeen)
+	_, err := q.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		s.ID, s.AppID, s.Hash, nullString(s.UserID), nullString(s.AccountID), s.Created, s.Expires, s.LastSeen, s.Revoked)
+	return translate(q.dialect, err)
+}
+
+// RevokeSession marks one working session revoked at now, so that its
+// token stops working. A session that is missing or already revoked is
+// not found, so of two concurrent requests that end one session exactly
+// one succeeds.
+func (q *Q) RevokeSession(ctx context.Context, id string, now int64) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE sessions SET revoked = $2 WHERE id = $1 AND revoked = 0`, id, now)
+	return q.expectOne(res, err, "session")
+}
+
+// RevokeUserSessions marks every working session of the user revoked at
+// now.
+func (q *Q) RevokeUserSessions(ctx context.Context, userID string, now int64) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE sessions SET revoked = $2 WHERE user_id = $1 AND revoked = 0`, userID, now)
+	return translate(q.dialect, err)
+}
+
+// TouchSession sets the session's last use to now unless it was already
+// recorded after notAfter, so that a session used many times a minute is
+// written at most once in that time. Revoked sessions are left alone.
+func (q *Q) TouchSession(ctx context.Context, id string, now, notAfter int64) error {
+	_, err := q.db.ExecContext(ctx, `UPDATE sessions SET last_seen = $2 WHERE id = $1 AND last_seen <= $3 AND revoked = 0`,
+		id, now, notAfter)
 	return translate(q.dialect, err)
 }
 
@@ -76,6 +101,13 @@ func (q *Q) FindPasswordToken(ctx context.Context, appID, hash string) (*account
 	err := q.db.QueryRowContext(ctx, `SELECT `+passwordTokenColumns+` FROM password_tokens WHERE app_id = $1 AND token_hash = $2`,
 		appID, hash).Scan(&t.ID, &t.AppID, &t.UserID, &t.Hash, &t.Expires, &t.Used, &t.Created)
 	return &t, q.notFound(err, "password token")
+}
+
+// DeleteUnusedPasswordTokens deletes the user's unused password tokens
+// except keepID, so that only the newest link works.
+func (q *Q) DeleteUnusedPasswordTokens(ctx context.Context, userID, keepID string) error {
+	_, err := q.db.ExecContext(ctx, `DELETE FROM password_tokens WHERE user_id = $1 AND used = 0 AND id <> $2`, userID, keepID)
+	return translate(q.dialect, err)
 }
 
 // UsePasswordToken marks the token used at now, only if it is unused, so
