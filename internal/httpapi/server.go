@@ -71,6 +71,16 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/network/initiate", s.withCaller(s.initiate))
 	m.HandleFunc("GET /v1/network/activate/{token}", tokenRoute(s.withCaller(s.preflight)))
 	m.HandleFunc("POST /v1/network/activate/{token}", tokenRoute(s.withCaller(s.activate)))
+	m.HandleFunc("GET /v1/networks", s.withCaller(s.listNetworks))
+	m.HandleFunc("GET /v1/networks/{child_account_id}", s.withCaller(s.getNetwork))
+	m.HandleFunc("POST /v1/networks/{child_account_id}", s.withCaller(s.proposeFee))
+	m.HandleFunc("DELETE /v1/networks/{child_account_id}", s.withCaller(s.removeNetwork))
+	m.HandleFunc("GET /v1/network/parent", s.withCaller(s.getParentNetwork))
+	m.HandleFunc("POST /v1/network/parent", s.withCaller(s.answerFee))
+	m.HandleFunc("DELETE /v1/network/parent", s.withCaller(s.leaveNetwork))
+	m.HandleFunc("POST /v1/network/revenue", s.withCaller(s.recordRevenue))
+	m.HandleFunc("GET /v1/network/earnings", s.withCaller(s.earnings))
+	m.HandleFunc("GET /v1/network/fees", s.withCaller(s.fees))
 
 	// Admin API.
 	m.HandleFunc("POST /admin/v1/login", s.adminLogin)
