@@ -35,10 +35,10 @@ func TestNetworkAccessMatrix(t *testing.T) {
 			"parent member": parentMember, "child member": childMember,
 		}
 		// expect maps a caller name to the status it gets; absent means 404,
-	// and skip marks a caller for whom the request would succeed and
-	// change the setup, which later steps test on their own.
-	type expect map[string]int
-	const skip = -1
+		// and skip marks a caller for whom the request would succeed and
+		// change the setup, which later steps test on their own.
+		type expect map[string]int
+		const skip = -1
 
 		childPath := "/v1/networks/" + childID
 		checks := []struct {

@@ -242,8 +242,8 @@ func TestLedgerReports(t *testing.T) {
 		twoID, twoToken := w.distributorChild("two@example.com", map[string]any{"fee_proposed": 20, "title": "Two"})
 		w.accept(twoToken)
 
-		// The clock stands at 2026-03-01 12:00 UTC; the last second of
-		// March and the first of April fall in different periods.
+		// The clock is at 2026-03-01 12:00 UTC. The last second of March
+		// and the first of April fall in different periods.
 		w.record(oneID, 1000)
 		w.record(twoID, 1000)
 		w.revenue(map[string]any{"account_id": twoID, "amount": 500, "currency": "USD", "reference": "usd-1"})

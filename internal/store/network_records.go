@@ -134,9 +134,11 @@ func feeStateCondition(state string) string {
 // first, with the exact total.
 //
 // Without a search, the count and the page both run on the
-// networks_parent_page index (parent, created, child, fee columns): the
-// count reads the parent's index entries and no table row, and the page
-// walks the index backwards and joins the accounts of the page's rows only.
+// networks_parent_page index (parent, created, child, with the app and fee
+// columns). The count reads the parent's index entries and no table row.
+// The page walks the index backwards and joins the accounts of the page's
+// rows only, although OFFSET still steps over the entries of earlier
+// pages.
 // A search compares account titles, so it reads every child account of the
 // parent once.
 func (q *Q) FindNetworks(ctx context.Context, appID, parentAccountID string, f NetworkFilter, page Page) ([]*NetworkDetail, int64, error) {

