@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math/big"
 	"strings"
 
@@ -84,7 +85,7 @@ func (q *Q) ShareNetwork(ctx context.Context, appID, childAccountID string) (*ac
 	var n accountnet.Network
 	err := scanNetwork(q.db.QueryRowContext(ctx, `SELECT `+networkColumns+` FROM networks n
 		WHERE n.app_id = $1 AND n.child_account_id = $2`+lock, appID, childAccountID), &n)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
