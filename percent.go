@@ -127,18 +127,22 @@ func (p Percent) MarshalJSON() ([]byte, error) {
 
 // Share returns amount × p / 100 in the same minor unit, rounded half away
 // from zero in integer arithmetic, so that Share(-a) == -Share(a) and a
-// refund reverses its charge exactly.
+// refund reverses its charge exactly. It is exact for 0 <= p <= MaxPercent
+// and |amount| <= 9 × 10^13 × 100_000 (far above accountnet.MaxAmount).
 func (p Percent) Share(amount int64) int64 {
-	// amount × thousandths / 100_000, with |amount| ≤ 10^15 and p ≤ 10^5
-	// fitting in int64 (< 9.2 × 10^18 needs |amount| × p < 9.2 × 10^18).
 	neg := amount < 0
 	if neg {
 		amount = -amount
 	}
 
-	num := amount * int64(p)
-	q, r := num/100_000, num%100_000
-	if 2*r >= 100_000 {
+	// amount × p can exceed int64 (10^15 × 10^5 = 10^20), so split amount
+	// as whole × 100_000 + rest: whole × p is an integer share, and only
+	// rest × p (below 10^10) carries a fraction to round.
+	whole, rest := amount/100_000, amount%100_000
+	q := whole * int64(p)
+	num := rest * int64(p)
+	q += num / 100_000
+	if 2*(num%100_000) >= 100_000 {
 		q++
 	}
 	if neg {

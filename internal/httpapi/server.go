@@ -94,6 +94,16 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/network/invitations/{id}", s.withCaller(s.updateInvitation))
 	m.HandleFunc("POST /v1/network/invitations/{id}/resend", s.withCaller(s.resendInvitation))
 	m.HandleFunc("DELETE /v1/network/invitations/{id}", s.withCaller(s.revokeInvitation))
+	m.HandleFunc("GET /v1/networks", s.withCaller(s.listNetworks))
+	m.HandleFunc("GET /v1/networks/{child_account_id}", s.withCaller(s.getNetwork))
+	m.HandleFunc("POST /v1/networks/{child_account_id}", s.withCaller(s.proposeFee))
+	m.HandleFunc("DELETE /v1/networks/{child_account_id}", s.withCaller(s.removeNetwork))
+	m.HandleFunc("GET /v1/network/parent", s.withCaller(s.getParentNetwork))
+	m.HandleFunc("POST /v1/network/parent", s.withCaller(s.answerFee))
+	m.HandleFunc("DELETE /v1/network/parent", s.withCaller(s.leaveNetwork))
+	m.HandleFunc("POST /v1/network/revenue", s.withCaller(s.recordRevenue))
+	m.HandleFunc("GET /v1/network/earnings", s.withCaller(s.earnings))
+	m.HandleFunc("GET /v1/network/fees", s.withCaller(s.fees))
 
 	// Admin API.
 	m.HandleFunc("POST /admin/v1/login", s.adminLogin)

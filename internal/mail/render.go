@@ -56,7 +56,7 @@ const htmlLayout = `{{define "open"}}<!DOCTYPE html><html><body style="font-fami
 
 // messages maps each kind to its templates. Each group of kinds lives in
 // its own variable and file, merged here.
-var messages = mergeMessages(coreMessages, outcomeMessages, resetMessages)
+var messages = mergeMessages(coreMessages, outcomeMessages, resetMessages, feeMessages)
 
 func mergeMessages(groups ...map[accountnet.MailKind]message) map[accountnet.MailKind]message {
 	all := map[accountnet.MailKind]message{}

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	neturl "net/url"
 	"reflect"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/accountnet/accountnet"
-	"github.com/accountnet/accountnet/internal/store"
 	"github.com/accountnet/accountnet/internal/testdb"
 )
 
@@ -288,25 +286,6 @@ func (w *world) otherAppSession() string {
 	return w.must(200, "POST", "/v1/auth/login", pk, map[string]any{"username": "carol", "password": "carol-password-1"})["token"].(string)
 }
 
-// member adds a user with the member role to the parent account and
-// returns the user's session token.
-func (w *world) member() string {
-	w.t.Helper()
-	ctx := context.Background()
-	user := &accountnet.User{ID: accountnet.NewID(accountnet.PrefixUser), AppID: w.appID, Username: "mia", Email: "mia@acme.example",
-		PasswordHash: cheapPassword.Hash("mia-password-1"), Created: w.clock.Now().Unix()}
-	err := w.m.DB.Tx(ctx, func(q *store.Q) error {
-		if err := q.CreateUser(ctx, user); err != nil {
-			return err
-		}
-		return q.CreateMembership(ctx, w.appID, &accountnet.Membership{AccountID: w.parentID, UserID: user.ID, Role: accountnet.RoleMember, Created: user.Created})
-	})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return w.login("mia", "mia-password-1")
-}
-
 // TestInvitationOwnership sends every invitation endpoint to another
 // account's invitation, from a second account of the same app and from an
 // account of another app: each gets the 404 of a missing id, and nothing
@@ -354,7 +333,7 @@ func TestInvitationOwnership(t *testing.T) {
 		}
 		w.env.t = t
 
-		mia := w.member()
+		_, mia := w.member(w.parentID, "mia")
 		if got := w.must(200, "GET", "/v1/network/invitations/"+id, mia, nil); got["id"] != id {
 			t.Errorf("member read = %v", got)
 		}
