@@ -7,13 +7,12 @@ import (
 	"github.com/accountnet/accountnet"
 )
 
-// The account's parent and counts come from the networks and memberships
-// tables, so that the relationship has one source of truth.
+// The account's parent comes from the networks table, so that the
+// relationship has one source of truth; the counts are the counters that
+// CreateMembership, CreateNetwork and DeleteNetwork keep.
 const accountSelect = `SELECT a.id, a.app_id, a.domain_id, COALESCE(n.parent_account_id, ''), a.title,
 	a.address, a.city, a.state, a.zip, a.phone, a.url, a.contact_name, a.contact_email,
-	a.country_id, a.timezone_id, a.version_id, a.created, a.updated,
-	(SELECT count(*) FROM memberships m WHERE m.account_id = a.id),
-	(SELECT count(*) FROM networks c WHERE c.parent_account_id = a.id)
+	a.country_id, a.timezone_id, a.version_id, a.created, a.updated, a.user_count, a.children_count
 	FROM accounts a LEFT JOIN networks n ON n.child_account_id = a.id`
 
 func scanAccount(row interface{ Scan(...any) error }) (*accountnet.Account, error) {
@@ -60,6 +59,13 @@ func (q *Q) FindAccounts(ctx context.Context, appID, search string, page Page) (
 	}
 	list, err := collect(q, rows, scanAccount)
 	return list, total, err
+}
+
+// addToCounter adds delta to one of the account's counters. Call it in
+// the transaction that adds or removes what the counter counts.
+func (q *Q) addToCounter(ctx context.Context, column, accountID string, delta int) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE accounts SET `+column+` = `+column+` + $2 WHERE id = $1`, accountID, delta)
+	return q.expectOne(res, err, "account")
 }
 
 // likeEscape escapes the LIKE wildcards in s with a backslash.
@@ -127,7 +133,10 @@ func (q *Q) LoginTaken(ctx context.Context, appID, login string) (bool, error) {
 func (q *Q) CreateMembership(ctx context.Context, appID string, m *accountnet.Membership) error {
 	_, err := q.db.ExecContext(ctx, `INSERT INTO memberships (account_id, user_id, app_id, role, created, last_login)
 		VALUES ($1, $2, $3, $4, $5, $6)`, m.AccountID, m.UserID, appID, m.Role, m.Created, m.LastLogin)
-	return translate(q.dialect, err)
+	if err != nil {
+		return translate(q.dialect, err)
+	}
+	return q.addToCounter(ctx, "user_count", m.AccountID, 1)
 }
 
 // FindMembership returns the user's membership in the account.

@@ -107,8 +107,13 @@ func (q *Q) AddFeeChange(ctx context.Context, appID, childAccountID string, c ac
 // The accounts, their users and the share entries stay; the fee history
 // goes with the network.
 func (q *Q) DeleteNetwork(ctx context.Context, appID, childAccountID string) error {
-	res, err := q.db.ExecContext(ctx, `DELETE FROM networks WHERE app_id = $1 AND child_account_id = $2`, appID, childAccountID)
-	return q.expectOne(res, err, "network")
+	var parentID string
+	err := q.db.QueryRowContext(ctx, `DELETE FROM networks WHERE app_id = $1 AND child_account_id = $2 RETURNING parent_account_id`,
+		appID, childAccountID).Scan(&parentID)
+	if err := q.notFound(err, "network"); err != nil {
+		return err
+	}
+	return q.addToCounter(ctx, "children_count", parentID, -1)
 }
 
 // NetworkFilter selects the networks of one parent for a record list.
@@ -133,9 +138,10 @@ func feeStateCondition(state string) string {
 // FindNetworks returns one page of the parent's child networks, newest
 // first, with the exact total.
 //
-// Without a search, the count and the page both run on the
+// Without a search or filter, the total is the parent's children_count.
+// With a fee filter the count reads the parent's entries of the
 // networks_parent_page index (parent, created, child, with the app and fee
-// columns). The count reads the parent's index entries and no table row.
+// columns) and no table row.
 // The page walks the index backwards and joins the accounts of the page's
 // rows only, although OFFSET still steps over the entries of earlier
 // pages.
@@ -149,13 +155,18 @@ func (q *Q) FindNetworks(ctx context.Context, appID, parentAccountID string, f N
 		args = append(args, "%"+likeEscape(strings.ToLower(f.Search))+"%")
 	}
 
-	countSQL := `SELECT count(*) FROM networks n` + where
-	if f.Search != "" {
+	// Without a search or filter the total is the parent's counter, one
+	// row however many children there are; otherwise it is counted.
+	countSQL, countArgs := `SELECT children_count FROM accounts WHERE app_id = $1 AND id = $2`, args
+	switch {
+	case f.Search != "":
 		countSQL = `SELECT count(*) FROM networks n JOIN accounts a ON a.id = n.child_account_id` + where
+	case f.FeeState != "":
+		countSQL = `SELECT count(*) FROM networks n` + where
 	}
 	var total int64
-	if err := q.db.QueryRowContext(ctx, countSQL, args...).Scan(&total); err != nil {
-		return nil, 0, translate(q.dialect, err)
+	if err := q.db.QueryRowContext(ctx, countSQL, countArgs...).Scan(&total); err != nil {
+		return nil, 0, q.notFound(err, "account")
 	}
 	if total == 0 || page.Offset() >= int(total) {
 		return []*NetworkDetail{}, total, nil

@@ -13,5 +13,8 @@ func (q *Q) CreateNetwork(ctx context.Context, n *accountnet.Network) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		n.AccountID, n.AppID, n.ParentAccountID, nullPercent(n.Fee), nullPercent(n.FeeProposed),
 		n.FeeProposedDate, n.ProposedAccountID, n.ProposedUserID, n.Created)
-	return translate(q.dialect, err)
+	if err != nil {
+		return translate(q.dialect, err)
+	}
+	return q.addToCounter(ctx, "children_count", n.ParentAccountID, 1)
 }

@@ -333,3 +333,48 @@ func TestHitCountsPerWindow(t *testing.T) {
 		}
 	})
 }
+
+func TestAccountCountersFollowChanges(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		f := newFixture(t, url)
+		ctx := context.Background()
+		child := &accountnet.Account{ID: accountnet.NewID(accountnet.PrefixAccount), AppID: f.app.ID, DomainID: f.domain.ID,
+			Title: "Child", CountryID: "US", VersionID: 1, Created: 2, Updated: 2}
+		err := f.db.Tx(ctx, func(q *store.Q) error {
+			return errors.Join(q.CreateAccount(ctx, child),
+				q.CreateNetwork(ctx, &accountnet.Network{AccountID: child.ID, AppID: f.app.ID, ParentAccountID: f.account.ID, Created: 2}),
+				q.CreateMembership(ctx, f.app.ID, &accountnet.Membership{AccountID: child.ID, UserID: f.user.ID, Role: accountnet.RoleOwner, Created: 2}))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := func() (users, children int64) {
+			a, err := f.db.Reader().FindAccount(ctx, f.app.ID, f.account.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := f.db.Reader().FindAccount(ctx, f.app.ID, child.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.UserCount, a.ChildrenCount
+		}
+
+		if users, children := counts(); users != 1 || children != 1 {
+			t.Errorf("after adding: child users %d, parent children %d; want 1 and 1", users, children)
+		}
+		if err := f.db.Tx(ctx, func(q *store.Q) error { return q.DeleteNetwork(ctx, f.app.ID, child.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, children := counts(); children != 0 {
+			t.Errorf("after removing the network: parent children %d, want 0", children)
+		}
+		err = f.db.Tx(ctx, func(q *store.Q) error { return q.DeleteNetwork(ctx, f.app.ID, child.ID) })
+		if accountnet.ErrorCode(err) != accountnet.CodeNotFound {
+			t.Errorf("second DeleteNetwork error = %v, want not found", err)
+		}
+		if _, children := counts(); children != 0 {
+			t.Errorf("a failed delete changed the counter to %d", children)
+		}
+	})
+}
