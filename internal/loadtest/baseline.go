@@ -146,3 +146,23 @@ func rawMail(appID, to, invitationID string, now int64) *accountnet.Mail {
 		Subject: "Parent invites you to Load test", Text: strings.Repeat("t", 400), HTML: strings.Repeat("h", 900),
 		Status: accountnet.DeliveryQueued, NextAttempt: now, InvitationID: invitationID, Created: now}
 }
+
+func (r *runner) rawInvitationList(ctx context.Context, sessionToken string) error {
+	q := r.db.Reader()
+	session, account, err := r.rawSession(ctx, q, sessionToken)
+	if err != nil {
+		return err
+	}
+	_, _, err = q.FindInvitations(ctx, session.AppID, account.ID, store.InvitationFilter{Now: time.Now().Unix()}, store.Page{Index: 1, Size: 25})
+	return err
+}
+
+func (r *runner) rawNetworkList(ctx context.Context, sessionToken string) error {
+	q := r.db.Reader()
+	session, account, err := r.rawSession(ctx, q, sessionToken)
+	if err != nil {
+		return err
+	}
+	_, _, err = q.FindNetworks(ctx, session.AppID, account.ID, store.NetworkFilter{}, store.Page{Index: 1, Size: 25})
+	return err
+}

@@ -134,6 +134,17 @@ func (r *runner) scenarios() []scenario {
 			},
 		},
 		{
+			name: "invitation list",
+			http: func(ctx context.Context, w int) int {
+				return r.client.do(ctx, "GET", "/v1/network/invitations?page_size=25", r.sessions[r.seed.Parents[0]], nil, nil)
+			},
+			raw: func(ctx context.Context, w int) int {
+				return status(r.rawInvitationList(ctx, r.sessions[r.seed.Parents[0]]))
+			},
+		},
+		r.networkList(fmt.Sprintf("network list (%d children)", r.cfg.Seed.SmallChildren), r.seed.SmallParent),
+		r.networkList(fmt.Sprintf("network list (%d children)", r.cfg.Seed.BigChildren), r.seed.BigParent),
+		{
 			name: "activate",
 			http: func(ctx context.Context, w int) int {
 				token, ok := activate.take()
@@ -149,6 +160,19 @@ func (r *runner) scenarios() []scenario {
 				}
 				return status(r.rawActivate(ctx, token))
 			},
+		},
+	}
+}
+
+// networkList reads the first page of a parent's child networks.
+func (r *runner) networkList(name, parent string) scenario {
+	return scenario{
+		name: name,
+		http: func(ctx context.Context, w int) int {
+			return r.client.do(ctx, "GET", "/v1/networks?page_size=25", r.sessions[parent], nil, nil)
+		},
+		raw: func(ctx context.Context, w int) int {
+			return status(r.rawNetworkList(ctx, r.sessions[parent]))
 		},
 	}
 }

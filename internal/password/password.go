@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -34,11 +35,24 @@ const MaxLength = 256
 
 var errFormat = errors.New("password: unrecognised hash format")
 
+// slots bounds how many argon2id computations run at once. Each one holds
+// Params.Memory (19 MiB by default) for its whole run, so without a bound
+// a burst of log-ins would grow the process by that much per request; more
+// than one per CPU would not finish any sooner.
+var slots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
+// idKey computes argon2id in one of the slots.
+func idKey(plain, salt []byte, p Params, keyLen uint32) []byte {
+	slots <- struct{}{}
+	defer func() { <-slots }()
+	return argon2.IDKey(plain, salt, p.Time, p.Memory, p.Threads, keyLen)
+}
+
 // Hash returns the PHC-encoded argon2id hash of plain with a random salt.
 func (p Params) Hash(plain string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(plain), salt, p.Time, p.Memory, p.Threads, 32)
+	key := idKey([]byte(plain), salt, p, 32)
 
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
@@ -72,7 +86,7 @@ func Check(plain, encoded string) (bool, error) {
 		return false, errFormat
 	}
 
-	got := argon2.IDKey([]byte(plain), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	got := idKey([]byte(plain), salt, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
