@@ -13,7 +13,7 @@ import (
 // returns the current session when called with a session token.
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request, c *service.Caller) {
 	if c.Session == nil {
-		next, err := s.Svc.NewSession(r.Context(), c.App)
+		next, err := s.Svc.NewSession(r.Context(), c)
 		if err != nil {
 			s.writeError(w, r, err)
 			return

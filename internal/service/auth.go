@@ -105,18 +105,28 @@ func (s *Service) sessionCaller(ctx context.Context, q *store.Q, session *accoun
 
 // NewSession starts an anonymous session for the app and returns it with
 // its token.
-func (s *Service) NewSession(ctx context.Context, app *accountnet.App) (*Caller, error) {
+func (s *Service) NewSession(ctx context.Context, c *Caller) (*Caller, error) {
+	app := c.App
 	now := s.now()
 	token := accountnet.NewToken(accountnet.SecretSession)
 	session := &accountnet.Session{
 		ID: accountnet.NewID(accountnet.PrefixSession), AppID: app.ID, Hash: accountnet.HashToken(token),
 		Created: now, Expires: now + int64(s.anonymousTTL()/time.Second), LastSeen: now,
 	}
-	err := s.DB.Tx(ctx, func(q *store.Q) error { return q.CreateSession(ctx, session) })
+	err := s.DB.Tx(ctx, func(q *store.Q) error {
+		// Each anonymous session is a row, so a client may not make them
+		// without bound.
+		key := "session-addr:" + app.ID + ":" + addressKey(c.ClientAddr)
+		if err := s.checkLimit(ctx, q, key, limitOr(s.SessionLimitPerAddress, DefaultSessionLimitPerAddress),
+			"Too many new sessions from your network. Reuse the session token you have, or try again later."); err != nil {
+			return err
+		}
+		return q.CreateSession(ctx, session)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &Caller{App: app, Session: session, Token: token}, nil
+	return &Caller{App: app, Session: session, Token: token, ClientAddr: c.ClientAddr}, nil
 }
 
 // LoginResult is a new session, and the accounts to choose from when the
@@ -250,7 +260,7 @@ func (s *Service) Logout(ctx context.Context, caller *Caller) (*Caller, error) {
 	if err != nil {
 		return nil, notFoundAs(err, errSessionRevoked())
 	}
-	return s.NewSession(ctx, caller.App)
+	return s.NewSession(ctx, caller)
 }
 
 // checkDummy spends the time of one password check against a hash made

@@ -51,7 +51,7 @@ func newBenchWorld(b *testing.B, databaseURL string) *benchWorld {
 		Username: "owner", Email: "owner@example.com", Password: "owner-password"}); err != nil {
 		b.Fatal(err)
 	}
-	anon, err := svc.NewSession(ctx, app)
+	anon, err := svc.NewSession(ctx, &service.Caller{App: app, ClientAddr: "127.0.0.1"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -42,6 +42,10 @@ type Service struct {
 	ResetLimitPerEmail   Limit
 	ResetLimitPerAddress Limit
 
+	// SessionLimitPerAddress bounds the anonymous sessions one client
+	// address may start; default DefaultSessionLimitPerAddress.
+	SessionLimitPerAddress Limit
+
 	// MailQueued is called after a transaction that queued mail commits,
 	// so that a worker in this process sends it without waiting for its
 	// next poll. May be nil.

@@ -19,6 +19,11 @@ var (
 	DefaultLoginLimitPerAddress = Limit{Max: 100, Window: 15 * time.Minute}
 	DefaultResetLimitPerEmail   = Limit{Max: 3, Window: time.Hour}
 	DefaultResetLimitPerAddress = Limit{Max: 20, Window: time.Hour}
+
+	// DefaultSessionLimitPerAddress bounds anonymous sessions made from
+	// one client address; pages reuse their session, so 600 an hour
+	// leaves room for many people behind one NAT.
+	DefaultSessionLimitPerAddress = Limit{Max: 600, Window: time.Hour}
 )
 
 const msgTooManyLogins = "Too many log-in attempts. Wait a few minutes and try again, or reset your password."
