@@ -38,17 +38,7 @@ func readAppInput(b *body) service.AppInput {
 }
 
 func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
-	lq, err := parseList(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	apps, err := s.Svc.FindApps(r.Context())
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, lq.envelope(mapAll(pageOf(apps, lq.page), newAppView), int64(len(apps))))
+	writeWholeList(s, w, r, func() ([]*accountnet.App, error) { return s.Svc.FindApps(r.Context()) }, newAppView)
 }
 
 func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
@@ -104,17 +94,7 @@ func (s *Server) updateApp(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) {
-	lq, err := parseList(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	keys, err := s.Svc.FindKeys(r.Context(), r.PathValue("app_id"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, lq.envelope(mapAll(pageOf(keys, lq.page), newKeyView), int64(len(keys))))
+	writeWholeList(s, w, r, func() ([]*accountnet.Key, error) { return s.Svc.FindKeys(r.Context(), r.PathValue("app_id")) }, newKeyView)
 }
 
 func (s *Server) createKey(w http.ResponseWriter, r *http.Request) {
@@ -153,17 +133,7 @@ func readDomainInput(b *body) service.DomainInput {
 }
 
 func (s *Server) listDomains(w http.ResponseWriter, r *http.Request) {
-	lq, err := parseList(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	domains, err := s.Svc.FindDomains(r.Context(), r.PathValue("app_id"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, lq.envelope(mapAll(pageOf(domains, lq.page), newDomainView), int64(len(domains))))
+	writeWholeList(s, w, r, func() ([]*accountnet.Domain, error) { return s.Svc.FindDomains(r.Context(), r.PathValue("app_id")) }, newDomainView)
 }
 
 func (s *Server) createDomain(w http.ResponseWriter, r *http.Request) {
@@ -224,17 +194,7 @@ func (s *Server) deleteDomain(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listRules(w http.ResponseWriter, r *http.Request) {
-	lq, err := parseList(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	rules, err := s.Svc.FindRules(r.Context(), r.PathValue("app_id"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, lq.envelope(mapAll(pageOf(rules, lq.page), newRuleView), int64(len(rules))))
+	writeWholeList(s, w, r, func() ([]*accountnet.Rule, error) { return s.Svc.FindRules(r.Context(), r.PathValue("app_id")) }, newRuleView)
 }
 
 func (s *Server) createRule(w http.ResponseWriter, r *http.Request) {

@@ -48,6 +48,18 @@ func (s *Server) withCaller(h callerHandler) http.HandlerFunc {
 	}
 }
 
+// withSession is withCaller for endpoints that act on the current
+// account: the caller must be a session logged in to an account.
+func (s *Server) withSession(h callerHandler) http.HandlerFunc {
+	return s.withCaller(func(w http.ResponseWriter, r *http.Request, c *service.Caller) {
+		if err := requireSession(c); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		h(w, r, c)
+	})
+}
+
 // withAdmin accepts an admin session token or the static admin token.
 func (s *Server) withAdmin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

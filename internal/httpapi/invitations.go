@@ -12,10 +12,6 @@ import (
 var invitationFilters = []filterSpec{{name: "status", choices: accountnet.InvitationStatusLabels}}
 
 func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	lq, err := parseList(r, invitationFilters...)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -37,10 +33,6 @@ func (s *Server) listInvitations(w http.ResponseWriter, r *http.Request, c *serv
 }
 
 func (s *Server) getInvitation(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	inv, err := s.Svc.FindInvitation(r.Context(), c, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -50,10 +42,6 @@ func (s *Server) getInvitation(w http.ResponseWriter, r *http.Request, c *servic
 }
 
 func (s *Server) updateInvitation(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	b, err := decodeBody(r, false)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -77,10 +65,6 @@ func (s *Server) updateInvitation(w http.ResponseWriter, r *http.Request, c *ser
 }
 
 func (s *Server) resendInvitation(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	b, err := decodeBody(r, true)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -101,10 +85,6 @@ func (s *Server) resendInvitation(w http.ResponseWriter, r *http.Request, c *ser
 }
 
 func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	id := r.PathValue("id")
 	if err := s.Svc.RevokeInvitation(r.Context(), c, id); err != nil {
 		s.writeError(w, r, err)

@@ -128,6 +128,22 @@ func (lq *listQuery) envelope(items any, total int64) recordList {
 		Pages: (total + size - 1) / size, Search: lq.search, Filters: filters}
 }
 
+// writeWholeList serves a list that is loaded whole, because it is short
+// (an app's keys, domains and rules), as one page of a record list.
+func writeWholeList[T, V any](s *Server, w http.ResponseWriter, r *http.Request, load func() ([]*T, error), view func(*T) V) {
+	lq, err := parseList(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	all, err := load()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, lq.envelope(mapAll(pageOf(all, lq.page), view), int64(len(all))))
+}
+
 // pageOf slices an in-memory list, for lists short enough to load whole.
 func pageOf[T any](all []T, page store.Page) []T {
 	start := min(page.Offset(), len(all))

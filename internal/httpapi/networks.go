@@ -17,10 +17,6 @@ var feeFilter = filterSpec{name: "fee", choices: []struct{ Value, Label string }
 }}
 
 func (s *Server) listNetworks(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	lq, err := parseList(r, feeFilter)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -36,10 +32,6 @@ func (s *Server) listNetworks(w http.ResponseWriter, r *http.Request, c *service
 }
 
 func (s *Server) getNetwork(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	n, err := s.Svc.ChildNetwork(r.Context(), c, r.PathValue("child_account_id"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -49,10 +41,6 @@ func (s *Server) getNetwork(w http.ResponseWriter, r *http.Request, c *service.C
 }
 
 func (s *Server) proposeFee(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	b, err := decodeBody(r, false)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -77,10 +65,6 @@ func (s *Server) proposeFee(w http.ResponseWriter, r *http.Request, c *service.C
 }
 
 func (s *Server) removeNetwork(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	ended, err := s.Svc.RemoveChild(r.Context(), c, r.PathValue("child_account_id"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -90,10 +74,6 @@ func (s *Server) removeNetwork(w http.ResponseWriter, r *http.Request, c *servic
 }
 
 func (s *Server) getParentNetwork(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	n, err := s.Svc.ParentNetwork(r.Context(), c)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -103,10 +83,6 @@ func (s *Server) getParentNetwork(w http.ResponseWriter, r *http.Request, c *ser
 }
 
 func (s *Server) answerFee(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	b, err := decodeBody(r, false)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -131,10 +107,6 @@ func (s *Server) answerFee(w http.ResponseWriter, r *http.Request, c *service.Ca
 }
 
 func (s *Server) leaveNetwork(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	ended, err := s.Svc.LeaveParent(r.Context(), c)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -195,10 +167,6 @@ type ledgerReporter func(ctx context.Context, c *service.Caller, p accountnet.Pe
 // ledgerReport serves a monthly report: ?period=YYYY-MM is required, and
 // page_index and page_size page the entries.
 func (s *Server) ledgerReport(w http.ResponseWriter, r *http.Request, c *service.Caller, report ledgerReporter) {
-	if err := requireSession(c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	period, err := parsePeriod(r)
 	if err != nil {
 		s.writeError(w, r, err)
