@@ -51,7 +51,8 @@ func seedDemo(ctx context.Context, out io.Writer, m *server.Main, adminToken str
 		return err
 	}
 	if n > 0 {
-		fmt.Fprintln(out, "demo: the database already has apps, so no demo data was created")
+		fmt.Fprintln(out, "demo: the database already has apps, so no demo data was created; keys and passwords are kept only as hashes,\n"+
+			"so they cannot be printed again. Delete the data directory (or pass --data with a new one) to start over.")
 		return nil
 	}
 
