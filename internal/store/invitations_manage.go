@@ -24,7 +24,12 @@ func (f InvitationFilter) where(args []any) (string, []any) {
 		return "$" + strconv.Itoa(len(args))
 	}
 
-	conditions := ` AND i.email_key LIKE ` + arg("%"+likeEscape(strings.ToLower(f.Search))+"%") + ` ESCAPE '\'`
+	// Without a search the condition is left out, so that the count reads
+	// the parent's index entries only.
+	conditions := ""
+	if f.Search != "" {
+		conditions = ` AND i.email_key LIKE ` + arg("%"+likeEscape(strings.ToLower(f.Search))+"%") + ` ESCAPE '\'`
+	}
 	switch f.Status {
 	case "":
 	case accountnet.StatusPending:
@@ -38,7 +43,7 @@ func (f InvitationFilter) where(args []any) (string, []any) {
 }
 
 // FindInvitations returns one page of the parent's invitations, newest
-// first, with the total that match the filter.
+// first (ties by id, descending), with the total that match the filter.
 func (q *Q) FindInvitations(ctx context.Context, appID, parentAccountID string, f InvitationFilter, page Page) ([]*accountnet.Invitation, int64, error) {
 	conditions, args := f.where([]any{appID, parentAccountID})
 	where := ` WHERE i.app_id = $1 AND i.parent_account_id = $2` + conditions
@@ -50,7 +55,10 @@ func (q *Q) FindInvitations(ctx context.Context, appID, parentAccountID string, 
 
 	n := len(args)
 	args = append(args, page.Size, page.Offset())
-	rows, err := q.db.QueryContext(ctx, invitationSelect+where+` ORDER BY i.created DESC, i.id
+	// Both keys descending, so that the invitations_parent_page index
+	// (parent, created, id) gives the order and the page is read without
+	// sorting every invitation of the parent.
+	rows, err := q.db.QueryContext(ctx, invitationSelect+where+` ORDER BY i.created DESC, i.id DESC
 		LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), args...)
 	if err != nil {
 		return nil, 0, translate(q.dialect, err)
