@@ -92,6 +92,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
+	// A bulk load leaves the planner's statistics behind.
+	if err := db.Analyze(ctx); err != nil {
+		return nil, err
+	}
 
 	server, err := StartServer(ctx, cfg.DatabaseURL, cfg.DataDir, cfg.ServerArgs)
 	if err != nil {

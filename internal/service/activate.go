@@ -147,7 +147,18 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 	}
 
 	network := &accountnet.Network{AccountID: account.ID, AppID: app.ID, ParentAccountID: parent.ID, Created: now}
-	if inv.FeeProposed != nil {
+	feeAllowed := inv.FeeProposed != nil
+	if feeAllowed {
+		// The rules may have changed since the invitation was sent; a fee
+		// they no longer allow is not carried over, and the parent may
+		// propose a new one.
+		msg, err := feeRuleProblem(ctx, q, app.ID, parent.DomainID, inv.DomainID, *inv.FeeProposed)
+		if err != nil {
+			return nil, err
+		}
+		feeAllowed = msg == ""
+	}
+	if feeAllowed {
 		network.FeeProposed = inv.FeeProposed
 		network.FeeProposedDate = now
 		network.ProposedAccountID = parent.ID

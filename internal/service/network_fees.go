@@ -67,15 +67,11 @@ func (s *Service) ProposeFee(ctx context.Context, c *Caller, childAccountID stri
 			return err
 		}
 
-		// A rule deleted since activation leaves nothing to charge under.
-		rule, err := q.FindRule(ctx, c.App.ID, c.Account.DomainID, child.DomainID)
-		if accountnet.ErrorCode(err) == accountnet.CodeNotFound {
-			rule, err = &accountnet.Rule{}, nil
-		}
+		msg, err := feeRuleProblem(ctx, q, c.App.ID, c.Account.DomainID, child.DomainID, fee)
 		if err != nil {
 			return err
 		}
-		if msg := accountnet.CheckProposedFee(*rule, fee); msg != "" {
+		if msg != "" {
 			return accountnet.InvalidFields(map[string]string{"fee_proposed": msg})
 		}
 
@@ -148,6 +144,22 @@ func (s *Service) AnswerFee(ctx context.Context, c *Caller, answer FeeAnswer, ex
 
 		switch answer {
 		case FeeAccept:
+			// The rule may have changed since the proposal: a fee it no
+			// longer allows must not come into force.
+			parent, err := q.FindAccount(ctx, c.App.ID, n.ParentAccountID)
+			if err != nil {
+				return err
+			}
+			msg, err := feeRuleProblem(ctx, q, c.App.ID, parent.DomainID, c.Account.DomainID, *n.FeeProposed)
+			if err != nil {
+				return err
+			}
+			if msg != "" {
+				e := accountnet.Conflict("fee_not_allowed",
+					"The app's rules no longer allow this fee. Decline it, and the parent account can propose a fee within the current rules.")
+				e.Detail = msg
+				return e
+			}
 			change := n.Accept(s.now())
 			if err := q.AddFeeChange(ctx, c.App.ID, n.AccountID, change); err != nil {
 				return err
@@ -173,6 +185,20 @@ func (s *Service) AnswerFee(ctx context.Context, c *Caller, answer FeeAnswer, ex
 		s.mailQueued()
 	}
 	return detail, nil
+}
+
+// feeRuleProblem returns the person-facing reason why the rule from
+// parentDomainID to childDomainID does not allow fee, or "" when it does.
+// A rule deleted since the network began leaves nothing to charge under.
+func feeRuleProblem(ctx context.Context, q *store.Q, appID, parentDomainID, childDomainID string, fee accountnet.Percent) (string, error) {
+	rule, err := q.FindRule(ctx, appID, parentDomainID, childDomainID)
+	if accountnet.ErrorCode(err) == accountnet.CodeNotFound {
+		rule, err = &accountnet.Rule{}, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return accountnet.CheckProposedFee(*rule, fee), nil
 }
 
 // queueFeeDeclinedMail tells the user who made the proposal that it was
