@@ -11,7 +11,7 @@ import (
 const invitationSelect = `SELECT i.id, i.app_id, i.parent_account_id, i.created_by_user_id, i.email, i.email_key,
 	i.domain_id, d.title, i.country_id, i.fee_proposed, i.title, i.token_hash, i.status, i.expires,
 	i.sent_count, i.last_sent, COALESCE(i.child_account_id, ''), i.created, i.updated,
-	COALESCE((SELECT m.status FROM mails m WHERE m.invitation_id = i.id ORDER BY m.created DESC, m.id LIMIT 1), '')
+	COALESCE((SELECT m.status FROM mails m WHERE m.invitation_id = i.id ORDER BY m.created DESC, m.seq DESC LIMIT 1), '')
 	FROM invitations i JOIN domains d ON d.id = i.domain_id`
 
 func scanInvitation(row interface{ Scan(...any) error }) (*accountnet.Invitation, error) {

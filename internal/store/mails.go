@@ -41,7 +41,7 @@ func (q *Q) FindMails(ctx context.Context, appID, search string, page Page) ([]*
 	}
 
 	rows, err := q.db.QueryContext(ctx, `SELECT `+mailColumns+` FROM mails WHERE app_id = $1 AND lower(to_address) LIKE $2 ESCAPE '\'
-		ORDER BY created DESC, id LIMIT $3 OFFSET $4`, appID, pattern, page.Size, page.Offset())
+		ORDER BY created DESC, seq DESC LIMIT $3 OFFSET $4`, appID, pattern, page.Size, page.Offset())
 	if err != nil {
 		return nil, 0, translate(q.dialect, err)
 	}

@@ -378,3 +378,29 @@ func TestAccountCountersFollowChanges(t *testing.T) {
 		}
 	})
 }
+
+func TestMailsNewestFirstWithinASecond(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		f := newFixture(t, url)
+		ctx := context.Background()
+		var ids []string
+		for range 12 {
+			m := &accountnet.Mail{ID: accountnet.NewID(accountnet.PrefixMail), AppID: f.app.ID, Kind: accountnet.MailInvitation,
+				To: "same@example.com", Subject: "S", Text: "T", HTML: "H", Status: accountnet.DeliveryQueued, NextAttempt: 5, Created: 5}
+			if err := f.db.Tx(ctx, func(q *store.Q) error { return q.CreateMail(ctx, m) }); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, m.ID)
+		}
+
+		list, _, err := f.db.Reader().FindMails(ctx, f.app.ID, "", store.Page{Index: 1, Size: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range list {
+			if want := ids[len(ids)-1-i]; m.ID != want {
+				t.Fatalf("position %d: %s, want %s (insertion order, newest first)", i, m.ID, want)
+			}
+		}
+	})
+}
