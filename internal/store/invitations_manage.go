@@ -56,8 +56,8 @@ func (q *Q) FindInvitations(ctx context.Context, appID, parentAccountID string, 
 	n := len(args)
 	args = append(args, page.Size, page.Offset())
 	// Both keys descending, so that the invitations_parent_page index
-	// (parent, created, id) gives the order and the page is read without
-	// sorting every invitation of the parent.
+	// (parent, app, created, id) gives the order and the page is read
+	// without sorting every invitation of the parent.
 	rows, err := q.db.QueryContext(ctx, invitationSelect+where+` ORDER BY i.created DESC, i.id DESC
 		LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), args...)
 	if err != nil {
