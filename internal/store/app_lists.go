@@ -11,8 +11,9 @@ import (
 // filters of the lists of one account.
 //
 // NOTE: no index starts with (app_id, created), so each of these lists
-// reads and sorts every invitation, network or revenue event of the app
-// (and, for invitations and networks, scans the table) to serve a page.
+// reads and sorts all the app's rows of its table to serve a page. No
+// index of invitations or networks starts with app_id at all, so those
+// two lists scan the whole table.
 
 // FindAppInvitations returns one page of every invitation of the app,
 // newest first (ties by id, descending), with the total that match the

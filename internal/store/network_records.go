@@ -116,7 +116,7 @@ func (q *Q) DeleteNetwork(ctx context.Context, appID, childAccountID string) err
 	return q.addToCounter(ctx, "children_count", parentID, -1)
 }
 
-// NetworkFilter selects the networks of one parent for a record list.
+// NetworkFilter selects networks for a record list.
 type NetworkFilter struct {
 	Search   string // matches the child account title, case-insensitively
 	FeeState string // accountnet.FeeState* value; "" for all
