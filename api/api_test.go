@@ -69,6 +69,9 @@ var routes = []string{
 	"GET /admin/v1/apps/{app_id}/accounts/{account_id}/users",
 	"POST /admin/v1/apps/{app_id}/accounts/{account_id}/users/{user_id}",
 	"GET /admin/v1/apps/{app_id}/mails",
+	"GET /admin/v1/apps/{app_id}/invitations",
+	"GET /admin/v1/apps/{app_id}/networks",
+	"GET /admin/v1/apps/{app_id}/revenue",
 }
 
 func TestLoadValidates(t *testing.T) {

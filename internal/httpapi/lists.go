@@ -72,7 +72,10 @@ func parseList(r *http.Request, specs ...filterSpec) (*listQuery, error) {
 	}
 	if v, ok := q["search"]; ok {
 		lq.search = strings.TrimSpace(v[0])
-		if len([]rune(lq.search)) > maxSearchLength || len(v) > 1 {
+		if len(v) > 1 {
+			return nil, errParameter("search", "Send search once.")
+		}
+		if len([]rune(lq.search)) > maxSearchLength {
 			return nil, errParameter("search", "Use at most 200 characters.")
 		}
 	}

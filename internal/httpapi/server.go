@@ -127,6 +127,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/v1/apps/{app_id}/accounts/{account_id}/users", s.withAdmin(s.listAccountUsers))
 	m.HandleFunc("POST /admin/v1/apps/{app_id}/accounts/{account_id}/users/{user_id}", s.withAdmin(s.setRole))
 	m.HandleFunc("GET /admin/v1/apps/{app_id}/mails", s.withAdmin(s.listMails))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/invitations", s.withAdmin(s.listAppInvitations))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/networks", s.withAdmin(s.listAppNetworks))
+	m.HandleFunc("GET /admin/v1/apps/{app_id}/revenue", s.withAdmin(s.listRevenue))
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &accountnet.Error{Code: accountnet.CodeNotFound, Party: accountnet.PartyCodebase, Reason: "route_not_found",

@@ -15,9 +15,9 @@ type InvitationFilter struct {
 	Now    int64                       // Unix seconds; splits pending from expired
 }
 
-// where builds the conditions that follow the app and parent ($1 and $2)
-// and appends their arguments. Expired is derived, because it is stored
-// as pending with expires <= now.
+// where builds the conditions that follow the list's scope, whose
+// arguments are args, and appends their arguments. Expired is derived,
+// because it is stored as pending with expires <= now.
 func (f InvitationFilter) where(args []any) (string, []any) {
 	arg := func(v any) string {
 		args = append(args, v)
@@ -45,8 +45,15 @@ func (f InvitationFilter) where(args []any) (string, []any) {
 // FindInvitations returns one page of the parent's invitations, newest
 // first (ties by id, descending), with the total that match the filter.
 func (q *Q) FindInvitations(ctx context.Context, appID, parentAccountID string, f InvitationFilter, page Page) ([]*accountnet.Invitation, int64, error) {
-	conditions, args := f.where([]any{appID, parentAccountID})
-	where := ` WHERE i.app_id = $1 AND i.parent_account_id = $2` + conditions
+	return q.pageInvitations(ctx, `i.app_id = $1 AND i.parent_account_id = $2`, []any{appID, parentAccountID}, f, page)
+}
+
+// pageInvitations returns one page of the invitations that match scope,
+// a condition on the arguments args, and the filter, newest first, with
+// their total.
+func (q *Q) pageInvitations(ctx context.Context, scope string, args []any, f InvitationFilter, page Page) ([]*accountnet.Invitation, int64, error) {
+	conditions, args := f.where(args)
+	where := ` WHERE ` + scope + conditions
 
 	var total int64
 	if err := q.db.QueryRowContext(ctx, `SELECT count(*) FROM invitations i`+where, args...).Scan(&total); err != nil {
@@ -55,9 +62,10 @@ func (q *Q) FindInvitations(ctx context.Context, appID, parentAccountID string, 
 
 	n := len(args)
 	args = append(args, page.Size, page.Offset())
-	// Both keys descending, so that the invitations_parent_page index
-	// (parent, app, created, id) gives the order and the page is read
-	// without sorting every invitation of the parent.
+	// Both keys descending, so that for one parent the
+	// invitations_parent_page index (parent, app, created, id) gives the
+	// order and the page is read without sorting every invitation of the
+	// parent.
 	rows, err := q.db.QueryContext(ctx, invitationSelect+where+` ORDER BY i.created DESC, i.id DESC
 		LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), args...)
 	if err != nil {

@@ -116,7 +116,7 @@ func (q *Q) DeleteNetwork(ctx context.Context, appID, childAccountID string) err
 	return q.addToCounter(ctx, "children_count", parentID, -1)
 }
 
-// NetworkFilter selects the networks of one parent for a record list.
+// NetworkFilter selects networks for a record list.
 type NetworkFilter struct {
 	Search   string // matches the child account title, case-insensitively
 	FeeState string // accountnet.FeeState* value; "" for all
@@ -148,12 +148,8 @@ func feeStateCondition(state string) string {
 // A search compares account titles, so it reads every child account of the
 // parent once.
 func (q *Q) FindNetworks(ctx context.Context, appID, parentAccountID string, f NetworkFilter, page Page) ([]*NetworkDetail, int64, error) {
-	where := ` WHERE n.app_id = $1 AND n.parent_account_id = $2` + feeStateCondition(f.FeeState)
-	args := []any{appID, parentAccountID}
-	if f.Search != "" {
-		where += ` AND lower(a.title) LIKE $3 ESCAPE '\'`
-		args = append(args, "%"+likeEscape(strings.ToLower(f.Search))+"%")
-	}
+	conditions, args := f.where([]any{appID, parentAccountID})
+	where := ` WHERE n.app_id = $1 AND n.parent_account_id = $2` + conditions
 
 	// Without a search or filter the total is the parent's counter, one
 	// row however many children there are; otherwise it is counted.
@@ -168,8 +164,31 @@ func (q *Q) FindNetworks(ctx context.Context, appID, parentAccountID string, f N
 	if err := q.db.QueryRowContext(ctx, countSQL, countArgs...).Scan(&total); err != nil {
 		return nil, 0, q.notFound(err, "account")
 	}
+	list, err := q.pageNetworks(ctx, where, args, total, page)
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+// where builds the fee and search conditions that follow the list's
+// scope, whose arguments are args, and appends their arguments. The
+// search condition needs the child account joined as a.
+func (f NetworkFilter) where(args []any) (string, []any) {
+	conditions := feeStateCondition(f.FeeState)
+	if f.Search != "" {
+		args = append(args, "%"+likeEscape(strings.ToLower(f.Search))+"%")
+		conditions += ` AND lower(a.title) LIKE ` + placeholder(len(args)) + ` ESCAPE '\'`
+	}
+	return conditions, args
+}
+
+// pageNetworks returns one page, newest first, of the networks that match
+// where, whose arguments are args, with their fee history. total is the
+// number that match, so that a page past the end runs no query.
+func (q *Q) pageNetworks(ctx context.Context, where string, args []any, total int64, page Page) ([]*NetworkDetail, error) {
 	if total == 0 || page.Offset() >= int(total) {
-		return []*NetworkDetail{}, total, nil
+		return []*NetworkDetail{}, nil
 	}
 
 	n := len(args)
@@ -177,13 +196,13 @@ func (q *Q) FindNetworks(ctx context.Context, appID, parentAccountID string, f N
 		ORDER BY n.created DESC, n.child_account_id DESC LIMIT `+placeholder(n+1)+` OFFSET `+placeholder(n+2),
 		append(args, page.Size, page.Offset())...)
 	if err != nil {
-		return nil, 0, translate(q.dialect, err)
+		return nil, translate(q.dialect, err)
 	}
 	list, err := collect(q, rows, scanNetworkDetail)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return list, total, q.attachHistory(ctx, list)
+	return list, q.attachHistory(ctx, list)
 }
 
 // attachHistory loads the fee history of every network in list with one

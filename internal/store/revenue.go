@@ -258,11 +258,7 @@ func (q *Q) FindEventShares(ctx context.Context, appID string) ([]*accountnet.Re
 	if err != nil {
 		return nil, nil, err
 	}
-	events := make([]*accountnet.RevenueEvent, len(list))
-	shares := make([]*accountnet.ShareEntry, len(list))
-	for i, es := range list {
-		events[i], shares[i] = es.event, es.share
-	}
+	events, shares := splitEventShares(list)
 	return events, shares, nil
 }
 
