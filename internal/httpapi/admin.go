@@ -42,14 +42,8 @@ func (s *Server) listApps(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createApp(w http.ResponseWriter, r *http.Request) {
-	b, err := decodeBody(r, false)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	in := readAppInput(b)
-	if err := b.err(); err != nil {
-		s.writeError(w, r, err)
+	in, ok := readBody(s, w, r, readAppInput)
+	if !ok {
 		return
 	}
 
@@ -74,14 +68,8 @@ func (s *Server) getApp(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateApp(w http.ResponseWriter, r *http.Request) {
-	b, err := decodeBody(r, false)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	in := readAppInput(b)
-	if err := b.err(); err != nil {
-		s.writeError(w, r, err)
+	in, ok := readBody(s, w, r, readAppInput)
+	if !ok {
 		return
 	}
 
@@ -137,14 +125,8 @@ func (s *Server) listDomains(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createDomain(w http.ResponseWriter, r *http.Request) {
-	b, err := decodeBody(r, false)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	in := readDomainInput(b)
-	if err := b.err(); err != nil {
-		s.writeError(w, r, err)
+	in, ok := readBody(s, w, r, readDomainInput)
+	if !ok {
 		return
 	}
 
@@ -166,14 +148,8 @@ func (s *Server) getDomain(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateDomain(w http.ResponseWriter, r *http.Request) {
-	b, err := decodeBody(r, false)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	in := readDomainInput(b)
-	if err := b.err(); err != nil {
-		s.writeError(w, r, err)
+	in, ok := readBody(s, w, r, readDomainInput)
+	if !ok {
 		return
 	}
 

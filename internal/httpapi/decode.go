@@ -85,6 +85,23 @@ func decodeBody(r *http.Request, optional bool) (*body, error) {
 	return &body{fields: fields, read: map[string]bool{}}, nil
 }
 
+// readBody decodes a required JSON body and reads its fields with read.
+// On any problem it writes the error response and reports false.
+func readBody[T any](s *Server, w http.ResponseWriter, r *http.Request, read func(*body) T) (T, bool) {
+	var zero T
+	b, err := decodeBody(r, false)
+	if err != nil {
+		s.writeError(w, r, err)
+		return zero, false
+	}
+	in := read(b)
+	if err := b.err(); err != nil {
+		s.writeError(w, r, err)
+		return zero, false
+	}
+	return in, true
+}
+
 var errDuplicateKey = errors.New("duplicate key")
 
 // checkObject walks an object whose '{' was read, rejecting duplicate
