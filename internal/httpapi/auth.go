@@ -103,7 +103,7 @@ func grantCORS(w http.ResponseWriter, r *http.Request, allowed []string) {
 	h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, Idempotent-Replayed")
 }
 
-// preflightCORS answers a browser's OPTIONS request. It carries no
+// preflightCORS responds to a browser's OPTIONS request. It carries no
 // credentials, so it is granted when any app lists the origin; the real
 // request is then checked against the caller's own app.
 func (s *Server) preflightCORS(w http.ResponseWriter, r *http.Request) {
@@ -120,8 +120,8 @@ func (s *Server) preflightCORS(w http.ResponseWriter, r *http.Request) {
 }
 
 // grantCORSToAnyApp lets a browser read a 401 when any app lists the
-// origin, as for a pre-flight: before authentication the app is unknown,
-// and the error holds no data of any app, but the page needs to see
+// origin, as for a pre-flight. Before authentication the app is unknown,
+// and the error holds no data of any app. The page needs to read
 // session_expired to send the person to log in again.
 func (s *Server) grantCORSToAnyApp(w http.ResponseWriter, r *http.Request) {
 	origin := r.Header.Get("Origin")

@@ -37,8 +37,8 @@ var errFormat = errors.New("password: unrecognised hash format")
 
 // slots bounds how many argon2id computations run at once. Each one holds
 // Params.Memory (19 MiB by default) for its whole run, so without a bound
-// a burst of log-ins would grow the process by that much per request; more
-// than one per CPU would not finish any sooner.
+// a burst of log-ins would grow the process by that much per request.
+// More than one per CPU would not finish any sooner.
 var slots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 
 // idKey computes argon2id in one of the slots.

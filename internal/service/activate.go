@@ -11,7 +11,8 @@ import (
 	"github.com/accountnet/accountnet/internal/store"
 )
 
-// Preflight is what the activation page shows before the invitee commits.
+// Preflight is the data the activation page shows before the invitee
+// commits.
 type Preflight struct {
 	Invitation  *accountnet.Invitation
 	ParentTitle string
@@ -149,9 +150,9 @@ func (s *Service) activate(ctx context.Context, q *store.Q, app *accountnet.App,
 	network := &accountnet.Network{AccountID: account.ID, AppID: app.ID, ParentAccountID: parent.ID, Created: now}
 	feeAllowed := inv.FeeProposed != nil
 	if feeAllowed {
-		// The rules may have changed since the invitation was sent; a fee
-		// they no longer allow is not carried over, and the parent may
-		// propose a new one.
+		// The rules may have changed since the invitation was sent. A fee
+		// they no longer allow is not carried over, so the parent proposes
+		// again within the current rules.
 		msg, err := feeRuleProblem(ctx, q, app.ID, parent.DomainID, inv.DomainID, *inv.FeeProposed)
 		if err != nil {
 			return nil, err
