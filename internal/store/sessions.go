@@ -63,18 +63,6 @@ func (q *Q) UpdateSession(ctx context.Context, s *accountnet.Session) error {
 	return q.expectOne(res, err, "session")
 }
 
-// DeleteSession deletes one session.
-func (q *Q) DeleteSession(ctx context.Context, id string) error {
-	res, err := q.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
-	return q.expectOne(res, err, "session")
-}
-
-// DeleteUserSessions deletes every session of the user except keepID.
-func (q *Q) DeleteUserSessions(ctx context.Context, userID, keepID string) error {
-	_, err := q.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepID)
-	return translate(q.dialect, err)
-}
-
 // DeleteExpiredSessions removes sessions that expired before now and
 // returns how many it removed.
 func (q *Q) DeleteExpiredSessions(ctx context.Context, now int64) (int64, error) {
