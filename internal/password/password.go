@@ -102,14 +102,19 @@ func CheckDummy(plain string) {
 }
 
 // Validate returns the person-facing problem with a new password, or "".
-func Validate(plain, username string) string {
+// logins are the names the user logs in with (username and email); the
+// password may equal none of them, ignoring letter case.
+func Validate(plain string, logins ...string) string {
 	switch {
 	case len([]rune(plain)) < MinLength:
 		return fmt.Sprintf("Use at least %d characters.", MinLength)
 	case len(plain) > MaxLength:
 		return fmt.Sprintf("Use at most %d characters.", MaxLength)
-	case username != "" && strings.EqualFold(strings.TrimSpace(plain), strings.TrimSpace(username)):
-		return "The password cannot be the same as the username."
+	}
+	for _, login := range logins {
+		if login != "" && strings.EqualFold(strings.TrimSpace(plain), strings.TrimSpace(login)) {
+			return "The password cannot be the same as the username or email."
+		}
 	}
 	return ""
 }

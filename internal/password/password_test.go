@@ -29,7 +29,7 @@ func TestCheckMalformed(t *testing.T) {
 func TestValidate(t *testing.T) {
 	cases := map[[2]string]string{
 		{"short", "u"}:             "Use at least 8 characters.",
-		{"JaneDoe42", "janedoe42"}: "The password cannot be the same as the username.",
+		{"JaneDoe42", "janedoe42"}: "The password cannot be the same as the username or email.",
 		{"long enough", "jane"}:    "",
 	}
 	for in, want := range cases {

@@ -90,7 +90,7 @@ func TestUpdateAccountRejects(t *testing.T) {
 			badURL  = "Enter a full web address that starts with https:// or http://."
 			badZone = "Choose a time zone from the list, such as Europe/Berlin."
 			badZip  = "Use only letters, digits, spaces and hyphens."
-			badTel  = "Use digits, spaces and + - ( ) . / only, such as +1 555 0100 x12."
+			badTel  = "Use digits, spaces and + - ( ) . / only, with x before an extension, such as +1 555 0100 x12."
 		)
 		cases := []struct {
 			name   string

@@ -171,7 +171,7 @@ func TestActivateRejectsFields(t *testing.T) {
 			msg   string
 		}{
 			{"short password", map[string]any{"password": "short"}, "password", "Use at least 8 characters."},
-			{"password equals username", map[string]any{"username": "fields-user", "password": "Fields-User"}, "password", "The password cannot be the same as the username."},
+			{"password equals username", map[string]any{"username": "fields-user", "password": "Fields-User"}, "password", "The password cannot be the same as the username or email."},
 			{"taken username", map[string]any{"username": "ADA"}, "username", "This username is taken. Choose another one."},
 			{"username with space", map[string]any{"username": "a b c"}, "username", "Use no spaces or control characters."},
 			{"unknown field", map[string]any{"role": "owner"}, "role", "This field is not accepted here."},

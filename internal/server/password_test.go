@@ -187,7 +187,7 @@ func TestResetPasswordRules(t *testing.T) {
 		w.must(201, "POST", "/v1/network/activate/"+invite, w.pk, map[string]any{"username": "LongUserName"})
 		setToken := linkToken(t, w.lastMail("login_instructions", "longname@example.com")["text"].(string), "https://app.example.com/password/")
 		w.expectError(w.request("POST", "/v1/auth/reset-password", w.pk, map[string]any{"token": setToken, "password": "longusername", "confirm": "longusername"}),
-			400, "invalid_fields", "password", "The password cannot be the same as the username.")
+			400, "invalid_fields", "password", "The password cannot be the same as the username or email.")
 		w.must(200, "POST", "/v1/auth/reset-password", w.pk, map[string]any{"token": setToken, "password": "long-user-secret", "confirm": "long-user-secret"})
 
 		// Nothing above used the token or changed the password.

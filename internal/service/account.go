@@ -171,7 +171,8 @@ func checkZip(zip string) string {
 }
 
 // checkPhone accepts digits with the usual separators: spaces and
-// + - ( ) . /, and x before an extension. It needs at least one digit.
+// + - ( ) . /, and one x that starts an extension after the number. It
+// needs at least one digit before any extension.
 func checkPhone(phone string) string {
 	if phone == "" {
 		return ""
@@ -179,18 +180,22 @@ func checkPhone(phone string) string {
 	if len([]rune(phone)) > maxPhoneLength {
 		return "Use at most " + strconv.Itoa(maxPhoneLength) + " characters."
 	}
+	number, extension, hasExtension := strings.Cut(strings.ToLower(phone), "x")
 	digits := 0
-	for _, r := range phone {
+	for _, r := range number + extension {
 		switch {
 		case r >= '0' && r <= '9':
 			digits++
-		case strings.ContainsRune(" +-()./xX", r):
+		case strings.ContainsRune(" +-()./", r):
 		default:
-			return "Use digits, spaces and + - ( ) . / only, such as +1 555 0100 x12."
+			return "Use digits, spaces and + - ( ) . / only, with x before an extension, such as +1 555 0100 x12."
 		}
 	}
-	if digits == 0 {
+	switch {
+	case strings.Trim(number, " +-()./") == "":
 		return "Enter a phone number with digits."
+	case hasExtension && strings.Trim(extension, " ") == "":
+		return "Enter the extension's digits after x, or remove the x."
 	}
 	return ""
 }

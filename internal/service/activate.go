@@ -198,7 +198,7 @@ func (s *Service) ensureUser(ctx context.Context, q *store.Q, app *accountnet.Ap
 		Email: inv.Email, Name: in.Name, PasswordHash: hash, Created: s.now(),
 	}
 	if hash != "" {
-		if msg := password.Validate(in.Password, user.Username); msg != "" {
+		if msg := password.Validate(in.Password, user.Username, user.Email); msg != "" {
 			return nil, accountnet.InvalidFields(map[string]string{"password": msg})
 		}
 	}

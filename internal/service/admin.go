@@ -401,7 +401,7 @@ func (s *Service) CreateAccount(ctx context.Context, appID string, in AccountInp
 	checkUsername(&errs, "user.username", username)
 	name := cleanText(in.Name)
 	checkText(&errs, "user.name", name, maxNameLength)
-	if msg := password.Validate(in.Password, username); msg != "" {
+	if msg := password.Validate(in.Password, username, email); msg != "" {
 		errs.Add("user.password", msg)
 	}
 	if err := errs.Err(); err != nil {

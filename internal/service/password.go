@@ -64,7 +64,7 @@ func (s *Service) ResetPassword(ctx context.Context, app *accountnet.App, token,
 	if err != nil {
 		return nil, err
 	}
-	if msg := password.Validate(plain, user.Username); msg != "" {
+	if msg := password.Validate(plain, user.Username, user.Email); msg != "" {
 		return nil, accountnet.InvalidFields(map[string]string{"password": msg})
 	}
 	hash := s.passwordParams().Hash(plain)
