@@ -108,17 +108,13 @@ const (
 func (r Role) CanWriteNetworks() bool { return r == RoleOwner || r == RoleAdmin }
 
 // Access returns the CRUD letters per feature that the session object
-// shows for the role.
+// shows for the role. The account itself can be read and updated but not
+// created or deleted through the API, so its letters are at most "ru".
 func (r Role) Access() map[string]string {
-	letters := "r"
-	if r.CanWriteNetworks() {
-		letters = "crud"
+	if !r.CanWriteNetworks() {
+		return map[string]string{"account": "r", "account-networks": "r", "account-network-invitations": "r"}
 	}
-	return map[string]string{
-		"account":                     letters,
-		"account-networks":            letters,
-		"account-network-invitations": letters,
-	}
+	return map[string]string{"account": "ru", "account-networks": "crud", "account-network-invitations": "crud"}
 }
 
 // User is a person; memberships tie a user to accounts of the same app.

@@ -48,13 +48,13 @@ func TestRoleMatrix(t *testing.T) {
 				token := tokens[role]
 
 				s := w.must(200, "GET", "/v1/auth/session", token, nil)
-				letters := "crud"
+				letters, accountLetters := "crud", "ru"
 				if role == accountnet.RoleMember {
-					letters = "r"
+					letters, accountLetters = "r", "r"
 				}
 				access := s["access"].(map[string]any)
-				if s["role"] != string(role) || access["account-networks"] != letters || access["account-network-invitations"] != letters || access["account"] != letters {
-					t.Errorf("session role %v access %v, want %s with %q", s["role"], access, role, letters)
+				if s["role"] != string(role) || access["account-networks"] != letters || access["account-network-invitations"] != letters || access["account"] != accountLetters {
+					t.Errorf("session role %v access %v, want %s with %q (account %q)", s["role"], access, role, letters, accountLetters)
 				}
 
 				for _, path := range reads {
