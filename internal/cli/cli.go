@@ -181,7 +181,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err := f.Parse(args); err != nil {
 		return err
 	}
-	limits, err := lf.limits()
+	limits, authLimits, err := lf.limits()
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 	m, err := server.Open(ctx, server.Config{Addr: *addr, DataDir: *sf.data, DatabaseURL: *sf.database,
 		AdminToken: token, Log: log, OpenAPI: openAPI, Transport: transport, MailWorkers: *mailWorkers, MailLease: *mailLease,
-		InvitationLimits: limits, SessionTTL: sessions.ttl, SessionIdleTimeout: sessions.idle, TrustedProxies: proxies})
+		InvitationLimits: limits, AuthLimits: authLimits, SessionTTL: sessions.ttl, SessionIdleTimeout: sessions.idle, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}

@@ -8,11 +8,14 @@ import (
 	"github.com/accountnet/accountnet/internal/service"
 )
 
-// limitFlags are the serve flags that set the rate limits on invitation
-// mail. A value of 0 turns a limit off.
+// limitFlags are the serve flags that set the rate limits. A value of 0
+// turns a limit off.
 type limitFlags struct {
 	invitations, resends, recipient *int64
 	cooldown                        *time.Duration
+	loginsPerUser, loginsPerAddress *int64
+	resetsPerEmail, resetsPerAddr   *int64
+	sessionsPerAddress              *int64
 	envErr                          error // a malformed ACCOUNTNET_* value
 }
 
@@ -26,6 +29,16 @@ func addLimitFlags(f *flags) *limitFlags {
 		"invitation mails one address may receive per day (UTC) across the app; 0 turns the limit off")
 	lf.cooldown = lf.duration(f, "resend-cooldown", service.DefaultResendCooldown,
 		"least time between two mails of one invitation to the same address, such as 60s; 0 turns it off")
+	lf.loginsPerUser = lf.int64(f, "logins-per-user", service.DefaultLoginLimitPerUser.Max,
+		"log-in attempts per typed username per 15 minutes; 0 turns the limit off")
+	lf.loginsPerAddress = lf.int64(f, "logins-per-address", service.DefaultLoginLimitPerAddress.Max,
+		"log-in attempts per client address per 15 minutes; 0 turns the limit off")
+	lf.resetsPerEmail = lf.int64(f, "reset-mails-per-email", service.DefaultResetLimitPerEmail.Max,
+		"password reset requests per email per hour; 0 turns the limit off")
+	lf.resetsPerAddr = lf.int64(f, "reset-mails-per-address", service.DefaultResetLimitPerAddress.Max,
+		"password reset requests per client address per hour; 0 turns the limit off")
+	lf.sessionsPerAddress = lf.int64(f, "sessions-per-address", service.DefaultSessionLimitPerAddress.Max,
+		"anonymous sessions one client address may start per hour; 0 turns the limit off")
 	return lf
 }
 
@@ -54,9 +67,9 @@ func (lf *limitFlags) fromEnv(f *flags, name string) {
 }
 
 // limits returns the service limits the flags set.
-func (lf *limitFlags) limits() (service.InvitationLimits, error) {
+func (lf *limitFlags) limits() (service.InvitationLimits, service.AuthLimits, error) {
 	if lf.envErr != nil {
-		return service.InvitationLimits{}, lf.envErr
+		return service.InvitationLimits{}, service.AuthLimits{}, lf.envErr
 	}
 
 	var errs error
@@ -81,5 +94,12 @@ func (lf *limitFlags) limits() (service.InvitationLimits, error) {
 	case *lf.cooldown == 0:
 		out.ResendCooldown = -1
 	}
-	return out, errs
+	auth := service.AuthLimits{
+		LoginLimitPerUser:      count("logins-per-user", *lf.loginsPerUser, service.DefaultLoginLimitPerUser.Window),
+		LoginLimitPerAddress:   count("logins-per-address", *lf.loginsPerAddress, service.DefaultLoginLimitPerAddress.Window),
+		ResetLimitPerEmail:     count("reset-mails-per-email", *lf.resetsPerEmail, service.DefaultResetLimitPerEmail.Window),
+		ResetLimitPerAddress:   count("reset-mails-per-address", *lf.resetsPerAddr, service.DefaultResetLimitPerAddress.Window),
+		SessionLimitPerAddress: count("sessions-per-address", *lf.sessionsPerAddress, service.DefaultSessionLimitPerAddress.Window),
+	}
+	return out, auth, errs
 }

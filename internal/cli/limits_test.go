@@ -17,7 +17,32 @@ func parseLimits(t *testing.T, env map[string]string, args ...string) (service.I
 	if err := f.Parse(args); err != nil {
 		return service.InvitationLimits{}, err
 	}
-	return lf.limits()
+	limits, _, err := lf.limits()
+	return limits, err
+}
+
+func TestAuthLimitFlags(t *testing.T) {
+	f := newFlags(Env{Getenv: func(k string) string {
+		return map[string]string{"ACCOUNTNET_LOGINS_PER_USER": "5"}[k]
+	}, Stdout: io.Discard, Stderr: io.Discard}, "serve")
+	lf := addLimitFlags(f)
+	if err := f.Parse([]string{"--sessions-per-address", "0", "--reset-mails-per-email", "2"}); err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := lf.limits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := service.AuthLimits{
+		LoginLimitPerUser:      service.Limit{Max: 5, Window: 15 * time.Minute},
+		LoginLimitPerAddress:   service.DefaultLoginLimitPerAddress,
+		ResetLimitPerEmail:     service.Limit{Max: 2, Window: time.Hour},
+		ResetLimitPerAddress:   service.DefaultResetLimitPerAddress,
+		SessionLimitPerAddress: service.Limit{Max: -1, Window: time.Hour},
+	}
+	if got != want {
+		t.Errorf("auth limits = %+v, want %+v", got, want)
+	}
 }
 
 func TestLimitFlagDefaults(t *testing.T) {

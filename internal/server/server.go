@@ -44,6 +44,7 @@ type Config struct {
 	MailLease   time.Duration    // how long one send may take before another worker may retry it; default 2m
 
 	InvitationLimits service.InvitationLimits // rate limits on invitation mail; zero fields take the defaults
+	AuthLimits       service.AuthLimits       // rate limits on log-ins, reset mails and sessions; zero fields take the defaults
 
 	ShutdownTimeout time.Duration // wait for in-flight requests; default 15s
 }
@@ -112,7 +113,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	worker.Lease = cfg.MailLease
 	worker.Metrics = mail.NewMetrics(registry)
 	svc := &service.Service{DB: db, Clock: cfg.Clock, Log: cfg.Log, Password: cfg.Password, MailQueued: worker.Wake,
-		InvitationLimits: cfg.InvitationLimits, SessionTTL: cfg.SessionTTL, SessionIdleTimeout: cfg.SessionIdleTimeout}
+		InvitationLimits: cfg.InvitationLimits, AuthLimits: cfg.AuthLimits, SessionTTL: cfg.SessionTTL, SessionIdleTimeout: cfg.SessionIdleTimeout}
 	return &Main{Config: cfg, DB: db, Service: svc, Worker: worker, registry: registry}, nil
 }
 

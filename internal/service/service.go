@@ -31,20 +31,11 @@ type Service struct {
 	AdminSessionTTL time.Duration // lifetime of an admin session; default 12 hours
 
 	InvitationLimits // rate limits on invitation mail; defaults in limits.go
+	AuthLimits       // rate limits on log-ins, reset mails and sessions; defaults in throttle.go
+
 	// SessionIdleTimeout ends a session that has not been used for this
 	// long, however long its lifetime; default 24 hours.
 	SessionIdleTimeout time.Duration
-
-	// Limits on log-in attempts and reset mails; see throttle.go for the
-	// defaults. A negative Max disables a limit.
-	LoginLimitPerUser    Limit
-	LoginLimitPerAddress Limit
-	ResetLimitPerEmail   Limit
-	ResetLimitPerAddress Limit
-
-	// SessionLimitPerAddress bounds the anonymous sessions one client
-	// address may start; default DefaultSessionLimitPerAddress.
-	SessionLimitPerAddress Limit
 
 	// MailQueued is called after a transaction that queued mail commits,
 	// so that a worker in this process sends it without waiting for its

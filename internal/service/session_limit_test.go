@@ -16,7 +16,7 @@ func TestNewSessionLimitPerAddress(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		svc := &service.Service{DB: testdb.Open(t, url), Clock: accountnet.SystemClock{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			SessionLimitPerAddress: service.Limit{Max: 2, Window: time.Hour}}
+			AuthLimits: service.AuthLimits{SessionLimitPerAddress: service.Limit{Max: 2, Window: time.Hour}}}
 		title := "Limits"
 		created, err := svc.CreateApp(ctx, service.AppInput{Title: &title})
 		if err != nil {

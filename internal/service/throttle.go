@@ -26,6 +26,17 @@ var (
 	DefaultSessionLimitPerAddress = Limit{Max: 600, Window: time.Hour}
 )
 
+// AuthLimits are the rate limits on log-in attempts, password reset mails
+// and anonymous sessions. A zero field takes its default; a negative Max
+// turns a limit off.
+type AuthLimits struct {
+	LoginLimitPerUser      Limit // attempts per typed username; default 10 per 15 minutes
+	LoginLimitPerAddress   Limit // attempts per client address; default 100 per 15 minutes
+	ResetLimitPerEmail     Limit // reset requests per email; default 3 per hour
+	ResetLimitPerAddress   Limit // reset requests per client address; default 20 per hour
+	SessionLimitPerAddress Limit // anonymous sessions per client address; default 600 per hour
+}
+
 const msgTooManyLogins = "Too many log-in attempts. Wait a few minutes and try again, or reset your password."
 
 // throttleLogin counts one log-in attempt against the typed username and
