@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -171,19 +170,27 @@ func serve(ctx context.Context, env Env, args []string) error {
 	smtpURL := f.string("smtp-url", "", "SMTP server: smtp://user:password@host:port (STARTTLS), smtps://… (TLS), smtp://host:port?tls=none (plain, for a relay on loopback); mail is captured in the database when empty")
 	smtpPasswordFile := f.string("smtp-password-file", "", "file holding the SMTP password, replacing the one in --smtp-url")
 	mailFrom := f.string("mail-from", "", "sender for apps without mail_from, \"Name <address>\" or an address (required with --smtp-url)")
-	mailWorkers := f.Int("mail-workers", intEnv(env, "mail-workers", 4), "mails sent at once by this process (env "+envName("mail-workers")+")")
-	mailLease := f.Duration("mail-lease", durationEnv(env, "mail-lease", 2*time.Minute), "how long one send may take before another worker may try the mail again (env "+envName("mail-lease")+")")
+	mailWorkers := f.Int("mail-workers", 4, "mails sent at once by this process, 1 or more (env "+envName("mail-workers")+")")
+	mailLease := f.Duration("mail-lease", 2*time.Minute, "how long one send may take before another worker may try the mail again (env "+envName("mail-lease")+")")
 	sessionTTL := f.string("session-ttl", "168h", "lifetime of a logged-in session, such as 168h")
 	idleTimeout := f.string("session-idle-timeout", "24h", "a session unused for this long ends, such as 24h")
 	trustedProxies := f.string("trusted-proxies", "", "comma-separated addresses or CIDR blocks of reverse proxies whose X-Forwarded-For header names the client (default none: the header is ignored)")
 	sf := addStoreFlags(f)
 	lf := addLimitFlags(f)
+	lf.fromEnv(f, "mail-workers")
+	lf.fromEnv(f, "mail-lease")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
 	limits, authLimits, err := lf.limits()
 	if err != nil {
 		return err
+	}
+	if *mailWorkers < 1 {
+		return fmt.Errorf("--mail-workers: use 1 or more, got %d", *mailWorkers)
+	}
+	if *mailLease < time.Second {
+		return fmt.Errorf("--mail-lease: use at least 1s, got %s", *mailLease)
 	}
 	sessions, err := parseSessionFlags(*sessionTTL, *idleTimeout)
 	if err != nil {
@@ -260,20 +267,6 @@ func smtpTransport(rawURL, passwordFile, from string) (mail.Transport, error) {
 		return nil, fmt.Errorf("--smtp-url: %w", err)
 	}
 	return t, nil
-}
-
-func intEnv(env Env, name string, def int) int {
-	if v, err := strconv.Atoi(env.Getenv(envName(name))); err == nil {
-		return v
-	}
-	return def
-}
-
-func durationEnv(env Env, name string, def time.Duration) time.Duration {
-	if v, err := time.ParseDuration(env.Getenv(envName(name))); err == nil {
-		return v
-	}
-	return def
 }
 
 // openStore opens and migrates the database for the one-shot commands.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"io"
 	"strings"
 	"testing"
@@ -83,5 +84,25 @@ func TestLimitFlagsReject(t *testing.T) {
 	}
 	if _, err := parseLimits(t, map[string]string{"ACCOUNTNET_RESEND_COOLDOWN": "soon"}); err == nil || !strings.Contains(err.Error(), "ACCOUNTNET_RESEND_COOLDOWN") {
 		t.Errorf("malformed variable: error %v", err)
+	}
+}
+
+func TestServeRejectsBadMailFlags(t *testing.T) {
+	cases := map[string][]string{
+		"--mail-workers: use 1 or more, got 0":  {"--mail-workers", "0"},
+		"--mail-lease: use at least 1s, got 0s": {"--mail-lease", "0s"},
+		"ACCOUNTNET_MAIL_WORKERS":               nil,
+	}
+	for want, args := range cases {
+		env := map[string]string{}
+		if args == nil {
+			env["ACCOUNTNET_MAIL_WORKERS"] = "many"
+		}
+		var stderr strings.Builder
+		code := Run(context.Background(), Env{Args: append([]string{"serve", "--data", t.TempDir()}, args...),
+			Getenv: func(k string) string { return env[k] }, Stdout: io.Discard, Stderr: &stderr})
+		if code != 1 || !strings.Contains(stderr.String(), want) {
+			t.Errorf("serve %v with env %v: exit %d, stderr %q; want exit 1 mentioning %q", args, env, code, stderr.String(), want)
+		}
 	}
 }
