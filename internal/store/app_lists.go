@@ -8,12 +8,9 @@ import (
 )
 
 // The record lists across one app that the admin API serves. They use the
-// filters of the lists of one account.
-//
-// NOTE: no index starts with (app_id, created), so each of these lists
-// reads and sorts all the app's rows of its table to serve a page. No
-// index of invitations or networks starts with app_id at all, so those
-// two lists scan the whole table.
+// filters of the lists of one account. Each table has an (app_id,
+// created, …) index in the lists' order, so that a page without a search
+// is read from the index; the count still reads every matching entry.
 
 // FindAppInvitations returns one page of every invitation of the app,
 // newest first (ties by id, descending), with the total that match the
