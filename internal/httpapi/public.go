@@ -13,6 +13,13 @@ import (
 // returns the current session when called with a session token.
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request, c *service.Caller) {
 	if c.Session == nil {
+		// The GET route also serves HEAD, which must not store a session
+		// that nobody receives.
+		if r.Method == http.MethodHead {
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		next, err := s.Svc.NewSession(r.Context(), c)
 		if err != nil {
 			s.writeError(w, r, err)

@@ -6,7 +6,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/accountnet/accountnet/internal/server"
+	"github.com/accountnet/accountnet/internal/service"
 	"github.com/accountnet/accountnet/internal/testdb"
 )
 
@@ -186,4 +189,20 @@ func TestRequestHygiene(t *testing.T) {
 	if h.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("401 for an unlisted origin got a grant")
 	}
+}
+
+// TestHeadSessionStoresNothing checks that HEAD on the session route,
+// which the GET route also serves, creates no session: with a limit of
+// one session per address, a GET after three HEADs still gets one.
+func TestHeadSessionStoresNothing(t *testing.T) {
+	w := newWorld(t, testdb.SQLiteURL(t), func(c *server.Config) {
+		c.AuthLimits.SessionLimitPerAddress = service.Limit{Max: 1, Window: time.Hour}
+	})
+	for range 3 {
+		if status, _, _ := rawRequest(t, "HEAD", w.m.URL()+"/v1/auth/session", w.pk, "", ""); status != 200 {
+			t.Fatalf("HEAD status %d", status)
+		}
+	}
+	w.must(200, "GET", "/v1/auth/session", w.pk, nil)
+	w.expectError(w.request("GET", "/v1/auth/session", w.pk, nil), 429, "rate_limited", "", "")
 }
