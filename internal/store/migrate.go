@@ -110,10 +110,26 @@ func (db *DB) apply(ctx context.Context, m Migration) (bool, error) {
 	return true, tx.Commit()
 }
 
+// ensureMigrationTable creates schema_migrations when it is missing. On
+// PostgreSQL two concurrent CREATE TABLE IF NOT EXISTS can still collide,
+// so it runs under the same advisory lock as the migrations.
 func (db *DB) ensureMigrationTable(ctx context.Context) error {
-	_, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)`)
-	return db.translate(err)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return db.translate(err)
+	}
+	defer tx.Rollback()
+
+	if db.Dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7263514001)`); err != nil {
+			return db.translate(err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)`); err != nil {
+		return db.translate(err)
+	}
+	return db.translate(tx.Commit())
 }
 
 // embedded reads migrations/<dialect>/NNNN_name.sql in version order.

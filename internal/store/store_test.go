@@ -404,3 +404,44 @@ func TestMailsNewestFirstWithinASecond(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentMigrations starts several migrations of one empty database
+// at once, as instances starting together do: all succeed, and each
+// migration is applied once.
+func TestConcurrentMigrations(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				db, err := store.Open(ctx, url, t.TempDir())
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer db.Close()
+				_, errs[i] = db.Migrate(ctx)
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("migration %d: %v", i, err)
+			}
+		}
+
+		db := testdb.Open(t, url)
+		all, err := db.Migrations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range all {
+			if m.Applied == 0 {
+				t.Errorf("migration %04d_%s not applied", m.Version, m.Name)
+			}
+		}
+	})
+}
