@@ -95,7 +95,9 @@ func (w *Worker) loop(ctx context.Context) {
 // a mail was claimed.
 func (w *Worker) DeliverOne(ctx context.Context) (bool, error) {
 	now := w.Clock.Now().Unix()
-	lease := int64(orDefault(w.Lease, 2*time.Minute) / time.Second)
+	// Whole seconds, rounded up: a lease that rounds to 0 would let every
+	// idle worker claim the mail at once.
+	lease := max(1, int64((orDefault(w.Lease, 2*time.Minute)+time.Second-1)/time.Second))
 
 	var m *accountnet.Mail
 	err := w.DB.Tx(ctx, func(q *store.Q) error {
@@ -119,22 +121,29 @@ func (w *Worker) record(ctx context.Context, m *accountnet.Mail, sendErr error) 
 	}
 	now := w.Clock.Now()
 
-	return w.DB.Tx(ctx, func(q *store.Q) error {
+	err := w.DB.Tx(ctx, func(q *store.Q) error {
 		switch {
 		case sendErr == nil:
 			w.Metrics.inc(func(m *Metrics) prometheus.Counter { return m.sent })
-			return q.MarkMailSent(ctx, m.ID, now.Unix())
+			return q.MarkMailSent(ctx, m.ID, m.Attempts, now.Unix())
 		case errors.Is(sendErr, ErrPermanent) || m.Attempts >= maxAttempts:
 			w.Log.Warn("mail failed", "mail_id", m.ID, "attempts", m.Attempts, "error", sendErr)
 			w.Metrics.inc(func(m *Metrics) prometheus.Counter { return m.failed })
-			return q.MarkMailFailed(ctx, m.ID, sendErr.Error())
+			return q.MarkMailFailed(ctx, m.ID, m.Attempts, sendErr.Error())
 		default:
 			next := now.Add(Backoff(m.Attempts))
 			w.Log.Warn("mail will be retried", "mail_id", m.ID, "attempts", m.Attempts, "next_attempt", next.Unix(), "error", sendErr)
 			w.Metrics.inc(func(m *Metrics) prometheus.Counter { return m.retried })
-			return q.MarkMailRetry(ctx, m.ID, sendErr.Error(), next.Unix())
+			return q.MarkMailRetry(ctx, m.ID, m.Attempts, sendErr.Error(), next.Unix())
 		}
 	})
+	if accountnet.ErrorCode(err) == accountnet.CodeNotFound {
+		// The send outlasted the lease and another worker claimed the
+		// mail; its attempt decides the outcome.
+		w.Log.Warn("mail lease ran out during the send; the newer attempt's result is kept", "mail_id", m.ID, "attempts", m.Attempts, "send_error", sendErr)
+		return nil
+	}
+	return err
 }
 
 // Backoff returns the wait after the given number of failed attempts:

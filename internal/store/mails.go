@@ -74,23 +74,30 @@ func (q *Q) ClaimMail(ctx context.Context, now, leaseSeconds int64) (*accountnet
 	return m, nil
 }
 
+// The Mark methods record the outcome of the attempt that ClaimMail
+// numbered attempts. When another worker claimed the mail since (its
+// lease ran out), the attempt count differs, nothing is written, and they
+// return a not-found error: the newer attempt's outcome is the one kept.
+
 // MarkMailSent records a delivered mail.
-func (q *Q) MarkMailSent(ctx context.Context, id string, now int64) error {
-	res, err := q.db.ExecContext(ctx, `UPDATE mails SET status = 'sent', sent = $2, lease_until = 0, last_error = '' WHERE id = $1`, id, now)
-	return q.expectOne(res, err, "mail")
+func (q *Q) MarkMailSent(ctx context.Context, id string, attempts int, now int64) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE mails SET status = 'sent', sent = $3, lease_until = 0, last_error = ''
+		WHERE id = $1 AND attempts = $2`, id, attempts, now)
+	return q.expectOne(res, err, "mail attempt")
 }
 
 // MarkMailRetry records a failed attempt and schedules the next one.
-func (q *Q) MarkMailRetry(ctx context.Context, id, lastError string, nextAttempt int64) error {
-	res, err := q.db.ExecContext(ctx, `UPDATE mails SET next_attempt = $2, last_error = $3, lease_until = 0 WHERE id = $1`,
-		id, nextAttempt, lastError)
-	return q.expectOne(res, err, "mail")
+func (q *Q) MarkMailRetry(ctx context.Context, id string, attempts int, lastError string, nextAttempt int64) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE mails SET next_attempt = $3, last_error = $4, lease_until = 0
+		WHERE id = $1 AND attempts = $2`, id, attempts, nextAttempt, lastError)
+	return q.expectOne(res, err, "mail attempt")
 }
 
 // MarkMailFailed records that the mail will not be retried.
-func (q *Q) MarkMailFailed(ctx context.Context, id, lastError string) error {
-	res, err := q.db.ExecContext(ctx, `UPDATE mails SET status = 'failed', last_error = $2, lease_until = 0 WHERE id = $1`, id, lastError)
-	return q.expectOne(res, err, "mail")
+func (q *Q) MarkMailFailed(ctx context.Context, id string, attempts int, lastError string) error {
+	res, err := q.db.ExecContext(ctx, `UPDATE mails SET status = 'failed', last_error = $3, lease_until = 0
+		WHERE id = $1 AND attempts = $2`, id, attempts, lastError)
+	return q.expectOne(res, err, "mail attempt")
 }
 
 // CountQueuedMails returns the number of mails waiting for delivery.

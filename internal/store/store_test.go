@@ -445,3 +445,37 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	})
 }
+
+// TestMarkMailKeepsNewestAttempt records the outcome of an attempt whose
+// lease ran out after another worker claimed the mail: nothing changes.
+func TestMarkMailKeepsNewestAttempt(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		f := newFixture(t, url)
+		ctx := context.Background()
+		m := &accountnet.Mail{ID: accountnet.NewID(accountnet.PrefixMail), AppID: f.app.ID, Kind: accountnet.MailInvitation,
+			To: "x@example.com", Subject: "S", Text: "T", HTML: "H", Status: accountnet.DeliveryQueued, NextAttempt: 100, Created: 100}
+		tx := func(fn func(q *store.Q) error) error { return f.db.Tx(ctx, fn) }
+		if err := tx(func(q *store.Q) error { return q.CreateMail(ctx, m) }); err != nil {
+			t.Fatal(err)
+		}
+
+		var first, second *accountnet.Mail
+		tx(func(q *store.Q) (err error) { first, err = q.ClaimMail(ctx, 100, 60); return err })
+		tx(func(q *store.Q) (err error) { second, err = q.ClaimMail(ctx, 161, 60); return err })
+		if first == nil || second == nil || first.Attempts != 1 || second.Attempts != 2 {
+			t.Fatalf("claims = %+v, %+v; want attempts 1 and 2", first, second)
+		}
+
+		err := tx(func(q *store.Q) error { return q.MarkMailFailed(ctx, m.ID, first.Attempts, "550 late") })
+		if accountnet.ErrorCode(err) != accountnet.CodeNotFound {
+			t.Errorf("recording the stale attempt: %v, want not found", err)
+		}
+		if err := tx(func(q *store.Q) error { return q.MarkMailSent(ctx, m.ID, second.Attempts, 170) }); err != nil {
+			t.Fatalf("recording the newest attempt: %v", err)
+		}
+		list, _, _ := f.db.Reader().FindMails(ctx, f.app.ID, "", store.Page{Index: 1, Size: 1})
+		if list[0].Status != accountnet.DeliverySent || list[0].LastError != "" {
+			t.Errorf("mail = %+v, want sent with no error", list[0])
+		}
+	})
+}
