@@ -85,7 +85,29 @@ func run(ctx context.Context, env Env) error {
 // flags is a FlagSet whose defaults come from ACCOUNTNET_* variables.
 type flags struct {
 	*flag.FlagSet
-	env Env
+	env    Env
+	envErr error // malformed ACCOUNTNET_* values, reported after parsing
+}
+
+// fromEnv sets a flag defined before from its ACCOUNTNET_* variable, so
+// that the command line can still override it; a value that does not
+// parse is reported by parse.
+func (f *flags) fromEnv(name string) {
+	v := f.env.Getenv(envName(name))
+	if v == "" {
+		return
+	}
+	if err := f.Set(name, v); err != nil {
+		f.envErr = errors.Join(f.envErr, fmt.Errorf("%s: %w", envName(name), err))
+	}
+}
+
+// parse parses args and reports any malformed ACCOUNTNET_* value.
+func (f *flags) parse(args []string) error {
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	return f.envErr
 }
 
 func newFlags(env Env, name string) *flags {
@@ -107,11 +129,16 @@ func (f *flags) string(name, def, help string) *string {
 	return f.String(name, def, help+" (env "+envName(name)+")")
 }
 
+// bool defines a boolean flag whose variable may be 1, true, yes or on
+// (or 0, false, no, off); any other value is reported by envError.
 func (f *flags) bool(name string, help string) *bool {
 	def := false
-	switch strings.ToLower(f.env.Getenv(envName(name))) {
-	case "1", "true", "yes":
+	switch v := strings.ToLower(f.env.Getenv(envName(name))); v {
+	case "1", "true", "yes", "on":
 		def = true
+	case "", "0", "false", "no", "off":
+	default:
+		f.envErr = errors.Join(f.envErr, fmt.Errorf("%s: want true or false, got %q", envName(name), v))
 	}
 	return f.Bool(name, def, help+" (env "+envName(name)+")")
 }
@@ -158,7 +185,14 @@ func secretFlag(value, file, name string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("--%s-file: %w", name, err)
 	}
-	return strings.TrimSpace(string(b)), nil
+	secret := strings.TrimSpace(strings.TrimPrefix(string(b), "\uFEFF"))
+	if secret == "" {
+		return "", fmt.Errorf("--%s-file: %s is empty", name, file)
+	}
+	if strings.ContainsAny(secret, "\r\n") {
+		return "", fmt.Errorf("--%s-file: %s holds more than one line", name, file)
+	}
+	return secret, nil
 }
 
 func serve(ctx context.Context, env Env, args []string) error {
@@ -177,9 +211,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	trustedProxies := f.string("trusted-proxies", "", "comma-separated addresses or CIDR blocks of reverse proxies whose X-Forwarded-For header names the client (default none: the header is ignored)")
 	sf := addStoreFlags(f)
 	lf := addLimitFlags(f)
-	lf.fromEnv(f, "mail-workers")
-	lf.fromEnv(f, "mail-lease")
-	if err := f.Parse(args); err != nil {
+	f.fromEnv("mail-workers")
+	f.fromEnv("mail-lease")
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	limits, authLimits, err := lf.limits()
@@ -205,8 +239,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if token != "" && len(token) < 32 {
-		return errors.New("--admin-token: use at least 32 characters")
+	if token != "" && (len(token) < 32 || strings.ContainsFunc(token, func(r rune) bool { return r <= ' ' || r == 0x7f })) {
+		return errors.New("--admin-token: use at least 32 characters without spaces or control characters")
 	}
 	if *demo && token == "" {
 		// The demo prints this token so that the captured mail can be
@@ -285,7 +319,7 @@ func openStore(ctx context.Context, sf *storeFlags) (*store.DB, error) {
 func migrate(ctx context.Context, env Env, args []string) error {
 	f := newFlags(env, "migrate")
 	sf := addStoreFlags(f)
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return err
 	}
 
@@ -312,11 +346,11 @@ func migrate(ctx context.Context, env Env, args []string) error {
 
 func adminCreate(ctx context.Context, env Env, args []string) error {
 	f := newFlags(env, "admin create")
-	email := f.String("email", "", "admin's email address")
-	plain := f.String("password", "", "admin's password (at least 8 characters)")
-	passwordFile := f.String("password-file", "", "file holding the password")
+	email := f.string("email", "", "admin's email address")
+	plain := f.string("password", "", "admin's password (at least 8 characters)")
+	passwordFile := f.string("password-file", "", "file holding the password")
 	sf := addStoreFlags(f)
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	pw, err := secretFlag(*plain, *passwordFile, "password")
@@ -339,12 +373,12 @@ func adminCreate(ctx context.Context, env Env, args []string) error {
 
 func appCreate(ctx context.Context, env Env, args []string) error {
 	f := newFlags(env, "app create")
-	title := f.String("title", "", "app title")
-	networkURL := f.String("network-url", "", "activation page; the token is added as ?token= or replaces {token}")
-	loginURL := f.String("login-url", "", "log-in page named in mails")
-	resetURL := f.String("reset-url", "", "set-password page (default: the log-in page)")
+	title := f.string("title", "", "app title")
+	networkURL := f.string("network-url", "", "activation page; the token is added as ?token= or replaces {token}")
+	loginURL := f.string("login-url", "", "log-in page named in mails")
+	resetURL := f.string("reset-url", "", "set-password page (default: the log-in page)")
 	sf := addStoreFlags(f)
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return err
 	}
 

@@ -16,7 +16,6 @@ type limitFlags struct {
 	loginsPerUser, loginsPerAddress *int64
 	resetsPerEmail, resetsPerAddr   *int64
 	sessionsPerAddress              *int64
-	envErr                          error // a malformed ACCOUNTNET_* value
 }
 
 func addLimitFlags(f *flags) *limitFlags {
@@ -44,34 +43,18 @@ func addLimitFlags(f *flags) *limitFlags {
 
 func (lf *limitFlags) int64(f *flags, name string, def int64, help string) *int64 {
 	p := f.Int64(name, def, help+" (env "+envName(name)+")")
-	lf.fromEnv(f, name)
+	f.fromEnv(name)
 	return p
 }
 
 func (lf *limitFlags) duration(f *flags, name string, def time.Duration, help string) *time.Duration {
 	p := f.Duration(name, def, help+" (env "+envName(name)+")")
-	lf.fromEnv(f, name)
+	f.fromEnv(name)
 	return p
-}
-
-// fromEnv sets the flag from its ACCOUNTNET_* variable, so that the
-// command line can still override it.
-func (lf *limitFlags) fromEnv(f *flags, name string) {
-	v := f.env.Getenv(envName(name))
-	if v == "" {
-		return
-	}
-	if err := f.Set(name, v); err != nil {
-		lf.envErr = errors.Join(lf.envErr, fmt.Errorf("%s: %w", envName(name), err))
-	}
 }
 
 // limits returns the service limits the flags set.
 func (lf *limitFlags) limits() (service.InvitationLimits, service.AuthLimits, error) {
-	if lf.envErr != nil {
-		return service.InvitationLimits{}, service.AuthLimits{}, lf.envErr
-	}
-
 	var errs error
 	count := func(name string, n int64, window time.Duration) service.Limit {
 		switch {

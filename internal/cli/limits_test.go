@@ -15,7 +15,7 @@ func parseLimits(t *testing.T, env map[string]string, args ...string) (service.I
 	t.Helper()
 	f := newFlags(Env{Getenv: func(k string) string { return env[k] }, Stdout: io.Discard, Stderr: io.Discard}, "serve")
 	lf := addLimitFlags(f)
-	if err := f.Parse(args); err != nil {
+	if err := f.parse(args); err != nil {
 		return service.InvitationLimits{}, err
 	}
 	limits, _, err := lf.limits()

@@ -243,6 +243,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}()
 
 		if !cleanRequestText(r) {
+			// Name the route by its pattern, as for any error, so that a
+			// token in the path is not echoed.
+			_, r.Pattern = s.mux.Handler(r)
 			s.writeError(rec, r, &accountnet.Error{Code: accountnet.CodeInvalid, Party: accountnet.PartyCodebase, Reason: "invalid_request",
 				Message: "The request address contains a NUL character or bytes that are not UTF-8.", Detail: "percent-encode UTF-8 text only"})
 			return

@@ -60,6 +60,13 @@ func TestBadBytesRejected(t *testing.T) {
 			{"NUL in query", "GET", "/admin/v1/apps/" + w.appID + "/accounts?search=%00", adminToken, "", "", 400, "invalid_request"},
 			{"page index overflow", "GET", "/admin/v1/apps/" + w.appID + "/accounts?page_index=100000000000000000&page_size=100", adminToken, "", "", 400, "invalid_parameter"},
 		}
+		// A token in the path of a rejected request is not echoed.
+		secret := "SECRETTOKENVALUE123"
+		if status, _, body := rawRequest(t, "GET", base+"/v1/network/activate/"+secret+"?x=%00", w.pk, "", ""); status != 400 ||
+			strings.Contains(body, secret) || !strings.Contains(body, `"url":"/v1/network/activate/{token}"`) {
+			t.Errorf("bad query on a token route: %d %s", status, body)
+		}
+
 		before, mails := w.count()
 		for _, c := range cases {
 			status, _, body := rawRequest(t, c.method, base+c.path, c.token, c.contentType, c.body)
