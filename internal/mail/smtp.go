@@ -21,7 +21,8 @@ type SMTPConfig struct {
 	// URL selects the server and its security: smtp://user:password@host:port
 	// requires STARTTLS (port 587 when omitted), smtps://… uses implicit TLS
 	// (port 465), and ?tls=none on an smtp:// URL sends in plain text,
-	// meant for a relay on loopback (port 25).
+	// meant for a relay on loopback (port 25), with AUTH PLAIN in plain
+	// text when the URL has a user.
 	URL string
 
 	// Password replaces the password of URL when not empty, so that it can
@@ -51,8 +52,14 @@ type SMTP struct {
 // connect; the first Send does.
 func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	u, err := url.Parse(cfg.URL)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("SMTP URL: want smtp://user:password@host:port or smtps://…")
+	if err != nil || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.Fragment != "" || u.Opaque != "" {
+		return nil, fmt.Errorf("SMTP URL: want smtp://user:password@host:port or smtps://… with no path")
+	}
+	if tls := u.Query()["tls"]; len(tls) > 1 || (len(tls) == 1 && tls[0] != "none") {
+		return nil, fmt.Errorf("SMTP URL: the only tls value is tls=none (plain text); leave it out to require TLS")
+	}
+	if cfg.Password != "" && u.User == nil {
+		return nil, fmt.Errorf("SMTP URL: a password file needs a user name in the URL, such as smtp://user@host:587")
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {
@@ -103,7 +110,14 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		if cfg.Password != "" {
 			password = cfg.Password
 		}
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+		// go-mail offers PLAIN only over TLS; with tls=none the operator
+		// chose plain text (a relay on loopback), so the password goes
+		// in plain text too.
+		auth := gomail.SMTPAuthAutoDiscover
+		if plain {
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth),
 			gomail.WithUsername(u.User.Username()), gomail.WithPassword(password))
 	}
 

@@ -265,7 +265,8 @@ func TestTwoWorkersDeliverEachOnce(t *testing.T) {
 }
 
 func TestNewSMTPRejectsBadURLs(t *testing.T) {
-	for _, raw := range []string{"", "http://host", "smtps://host?tls=none", "smtp://host:0", "smtp://host:99999", "smtp://host?foo=1", "smtp://"} {
+	for _, raw := range []string{"", "http://host", "smtps://host?tls=none", "smtp://host:0", "smtp://host:99999", "smtp://host?foo=1", "smtp://",
+		"smtp://:25", "smtp://host/path", "smtp://host#frag", "smtp://host?tls=NONE", "smtp://host?tls=starttls", "smtp://host?tls=none&tls=none"} {
 		if _, err := mailer.NewSMTP(mailer.SMTPConfig{URL: raw, From: "a@example.com"}); err == nil {
 			t.Errorf("NewSMTP(%q) accepted an invalid URL", raw)
 		}
@@ -275,5 +276,21 @@ func TestNewSMTPRejectsBadURLs(t *testing.T) {
 	}
 	if _, err := mailer.NewSMTP(mailer.SMTPConfig{URL: "smtp://host", From: "not an address"}); err == nil {
 		t.Error("NewSMTP accepted an invalid sender")
+	}
+	if _, err := mailer.NewSMTP(mailer.SMTPConfig{URL: "smtp://host", From: "a@example.com", Password: "from-file"}); err == nil {
+		t.Error("NewSMTP accepted a password without a user name")
+	}
+}
+
+func TestSMTPPlainRelayWithAuth(t *testing.T) {
+	db := testdb.Open(t, testdb.SQLiteURL(t))
+	clock := &fixedClock{now: time.Unix(1_700_000_000, 0)}
+	appID := queueMails(t, db, 1, clock.now.Unix())
+	server := smtptest.Start(t, smtptest.Options{Username: "relay", Password: "s3cret"})
+
+	w := mailer.NewWorker(db, newSMTP(t, "smtp://relay:s3cret@"+server.Addr+"?tls=none", nil), clock, quiet)
+	w.DeliverOne(context.Background())
+	if m := mailStatus(t, db, appID); m.Status != accountnet.DeliverySent || len(server.Messages()) != 1 {
+		t.Errorf("plain relay with AUTH: status %s, error %q, %d delivered", m.Status, m.LastError, len(server.Messages()))
 	}
 }
