@@ -50,6 +50,9 @@ func NormalizeEmail(input string) (address, key string, err error) {
 	}
 
 	at := strings.LastIndexByte(address, '@')
+	if at > 64 {
+		return "", "", Errorf(CodeInvalid, PartyUser, "invalid_fields", EmailMessage, "email: the part before @ is longer than 64 characters")
+	}
 	domain := address[at+1:]
 	if !isHostname(domain) {
 		return "", "", Errorf(CodeInvalid, PartyUser, "invalid_fields", EmailMessage, "email: domain %q is not a fully qualified host name", domain)

@@ -29,6 +29,7 @@ func TestNormalizeEmailInvalid(t *testing.T) {
 		"a@example.com\r\nBcc: x@example.com", "a@example.com\n", "a@example.com, b@example.com",
 		"a@example.com;b@example.com", "a@localhost", "a@@example.com", "@example.com",
 		"a@example.", "a@.example.com", "a b@example.com",
+		strings.Repeat("l", 65) + "@example.com",
 		"bob@[127.0.0.1]", "bob@-example.com", "bob@example-.com", "bob@example.123",
 		"\u212Aate@example.com", "bob\u2028@example.com", "jos\u00e9@example.com", "a@ex_ample.com",
 		strings.Repeat("a", 290) + "@example.com",

@@ -213,3 +213,29 @@ func TestHeadSessionStoresNothing(t *testing.T) {
 	w.must(200, "GET", "/v1/auth/session", w.pk, nil)
 	w.expectError(w.request("GET", "/v1/auth/session", w.pk, nil), 429, "rate_limited", "", "")
 }
+
+// TestAppSettingsNormalized checks that CORS origins are stored as
+// browsers send them and that a sender needs a real host name.
+func TestAppSettingsNormalized(t *testing.T) {
+	w := newWorld(t, testdb.SQLiteURL(t))
+	app := w.must(200, "POST", "/admin/v1/apps/"+w.appID, adminToken, map[string]any{
+		"cors_origins": []string{"https://App.Example.com", "https://app.example.com:443", "http://b.example:8080", "http://[::1]:80"},
+	})
+	got := app["cors_origins"].([]any)
+	want := []string{"https://app.example.com", "http://b.example:8080", "http://[::1]"}
+	if len(got) != len(want) {
+		t.Fatalf("cors_origins = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("cors_origins[%d] = %v, want %s", i, got[i], want[i])
+		}
+	}
+
+	r := w.request("GET", "/v1/static/countries/enumerated", w.pk, nil, "Origin", "https://app.example.com")
+	if r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+		t.Errorf("normalized origin not granted: %v", r.header)
+	}
+	w.expectError(w.request("POST", "/admin/v1/apps/"+w.appID, adminToken, map[string]any{"mail_from": "Bad <a@b>"}),
+		400, "invalid_fields", "mail_from", `Enter an address such as "Example <noreply@example.com>" or noreply@example.com.`)
+}

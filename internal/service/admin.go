@@ -3,8 +3,10 @@ package service
 import (
 	"context"
 	"errors"
+	"net"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,6 +124,9 @@ func applyAppInput(app *accountnet.App, in AppInput) error {
 		app.MailFromName, app.MailFromAddress = "", ""
 		if v := strings.TrimSpace(*in.MailFrom); v != "" {
 			addr, err := mail.ParseAddress(v)
+			if err == nil {
+				_, _, err = accountnet.NormalizeEmail(addr.Address)
+			}
 			if err != nil || strings.ContainsAny(v, "\r\n") {
 				errs.Add("mail_from", "Enter an address such as \"Example <noreply@example.com>\" or noreply@example.com.")
 			} else {
@@ -132,11 +137,14 @@ func applyAppInput(app *accountnet.App, in AppInput) error {
 	if in.CORSOrigins != nil {
 		app.CORSOrigins = nil
 		for _, o := range *in.CORSOrigins {
-			if !isOrigin(o) {
+			origin, ok := normalizeOrigin(o)
+			if !ok {
 				errs.Add("cors_origins", "Enter origins such as https://app.example.com, without a path.")
 				break
 			}
-			app.CORSOrigins = append(app.CORSOrigins, o)
+			if !slices.Contains(app.CORSOrigins, origin) {
+				app.CORSOrigins = append(app.CORSOrigins, origin)
+			}
 		}
 	}
 	return errs.Err()
@@ -155,13 +163,31 @@ func setURL(errs *accountnet.FieldErrors, field string, value *string, target *s
 	*target = v
 }
 
-// isOrigin reports whether s is exactly scheme://host[:port].
-func isOrigin(s string) bool {
+// normalizeOrigin checks that s is exactly scheme://host[:port].
+//
+// It returns the origin as browsers send it in the Origin header: scheme
+// and host in lower case, without the scheme's default port, so that the
+// exact comparison made for each request matches.
+func normalizeOrigin(s string) (string, bool) {
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return false
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Path != "" {
+		return "", false
 	}
-	return (u.Scheme == "https" || u.Scheme == "http") && (u.Path == "") && s == u.Scheme+"://"+u.Host
+	if s != u.Scheme+"://"+u.Host || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", false
+	}
+
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+		port = ""
+	}
+	if port != "" {
+		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return u.Scheme + "://" + host, true
 }
 
 // createKey issues an app key and returns the secret, which is stored
