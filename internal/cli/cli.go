@@ -30,7 +30,7 @@ Usage:
   accountnet serve [flags]          run the API server
   accountnet migrate [flags]        apply database migrations and list them
   accountnet admin create --email E --password P [flags]
-  accountnet app create --title T --network-url U --login-url U [flags]
+  accountnet app create --title T [--network-url U] [--login-url U] [--reset-url U] [flags]
 
 Every flag can also be set with an ACCOUNTNET_* environment variable:
 --admin-token is ACCOUNTNET_ADMIN_TOKEN, and so on. Run a command with -h

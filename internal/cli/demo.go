@@ -52,7 +52,8 @@ func seedDemo(ctx context.Context, out io.Writer, m *server.Main, adminToken str
 	}
 	if n > 0 {
 		fmt.Fprintln(out, "demo: the database already has apps, so no demo data was created; keys and passwords are kept only as hashes,\n"+
-			"so they cannot be printed again. Delete the data directory (or pass --data with a new one) to start over.")
+			"so they cannot be printed again. To start over, use an empty database: a new --data directory for SQLite, or a new\n"+
+			"PostgreSQL database in --database.")
 		return nil
 	}
 
