@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -88,17 +87,6 @@ func Check(plain, encoded string) (bool, error) {
 
 	got := idKey([]byte(plain), salt, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
-
-// dummyHash is checked against when a user does not exist, so that an
-// unknown username costs the same time as a wrong password. It is made on
-// first use, because hashing allocates the full argon2id memory and most
-// runs of the command never need it.
-var dummyHash = sync.OnceValue(func() string { return Default.Hash("accountnet dummy password") })
-
-// CheckDummy spends the time of one Check and always reports false.
-func CheckDummy(plain string) {
-	Check(plain, dummyHash())
 }
 
 // Validate returns the person-facing problem with a new password, or "".
