@@ -23,7 +23,7 @@ const (
 	CodeUnavailable  Code = "unavailable"  // 503
 )
 
-// Party says who can fix an error: the person using the app ("user"), the
+// Party names who can fix an error: the person using the app ("user"), the
 // code that integrates with the API ("codebase"), or this service ("system").
 type Party string
 
@@ -67,7 +67,7 @@ func Errorf(code Code, party Party, reason, message, detailFormat string, args .
 }
 
 // NotFound returns the error for a record that does not exist or belongs to
-// another app or account; both cases read the same so that ids leak nothing.
+// another app or account. Both cases read the same, so ids leak nothing.
 func NotFound(what string) *Error {
 	return &Error{
 		Code:    CodeNotFound,

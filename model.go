@@ -147,7 +147,7 @@ type Session struct {
 	AccountID string
 	Created   int64
 	Expires   int64
-	LastSeen  int64 // last use; the service writes it at most once a minute
+	LastSeen  int64 // last use; written at most once a minute, or every half idle timeout when that is shorter
 	Revoked   int64 // Unix seconds of log-out or password reset; 0 while it works
 }
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Prefixes of record ids. Ids are random, so they say nothing about order
+// Prefixes of record ids. Ids are random, so they reveal nothing about order
 // or volume.
 const (
 	PrefixApp        = "app_"
@@ -56,8 +56,8 @@ func NewToken(prefix string) string {
 }
 
 // HashToken returns the hex SHA-256 of a token. Tokens carry 256 random
-// bits, so an unsalted fast hash is enough to make a stolen table useless;
-// looking a hash up by index does not reveal the token.
+// bits, so an unsalted fast hash is enough to make a stolen table useless.
+// Looking a hash up by index does not reveal the token.
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])

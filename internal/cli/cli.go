@@ -89,9 +89,9 @@ type flags struct {
 	envErr error // malformed ACCOUNTNET_* values, reported after parsing
 }
 
-// fromEnv sets a flag defined before from its ACCOUNTNET_* variable, so
-// that the command line can still override it; a value that does not
-// parse is reported by parse.
+// fromEnv sets an already defined flag from its ACCOUNTNET_* variable, so
+// that the command line can still override it. parse reports a value that
+// does not parse.
 func (f *flags) fromEnv(name string) {
 	v := f.env.Getenv(envName(name))
 	if v == "" {
@@ -130,7 +130,7 @@ func (f *flags) string(name, def, help string) *string {
 }
 
 // bool defines a boolean flag whose variable may be 1, true, yes or on
-// (or 0, false, no, off); any other value is reported by envError.
+// (or 0, false, no, off). parse reports any other value.
 func (f *flags) bool(name string, help string) *bool {
 	def := false
 	switch v := strings.ToLower(f.env.Getenv(envName(name))); v {
@@ -190,7 +190,7 @@ func secretFlag(value, file, name string) (string, error) {
 		return "", fmt.Errorf("--%s-file: %s is empty", name, file)
 	}
 	if strings.ContainsAny(secret, "\r\n") {
-		return "", fmt.Errorf("--%s-file: %s holds more than one line", name, file)
+		return "", fmt.Errorf("--%s-file: %s contains more than one line", name, file)
 	}
 	return secret, nil
 }

@@ -102,6 +102,21 @@ func readBody[T any](s *Server, w http.ResponseWriter, r *http.Request, read fun
 	return in, true
 }
 
+// readEmptyBody accepts a missing body or an empty JSON object, for
+// endpoints that take no fields. On any problem it writes the error
+// response and reports false.
+func readEmptyBody(s *Server, w http.ResponseWriter, r *http.Request) (*body, bool) {
+	b, err := decodeBody(r, true)
+	if err == nil {
+		err = b.err()
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return nil, false
+	}
+	return b, true
+}
+
 var errDuplicateKey = errors.New("duplicate key")
 
 // checkObject walks an object whose '{' was read, rejecting duplicate

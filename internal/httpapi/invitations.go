@@ -65,13 +65,8 @@ func (s *Server) updateInvitation(w http.ResponseWriter, r *http.Request, c *ser
 }
 
 func (s *Server) resendInvitation(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	b, err := decodeBody(r, true)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := b.err(); err != nil {
-		s.writeError(w, r, err)
+	b, ok := readEmptyBody(s, w, r)
+	if !ok {
 		return
 	}
 	once, err := parseOnce(r, b, s.encodeInvitation(http.StatusOK))
@@ -96,13 +91,7 @@ func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request, c *ser
 // declineInvitation is the invitee's refusal. It returns the id and the
 // new status only, because the invitee is not the invitation's owner.
 func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request, c *service.Caller) {
-	b, err := decodeBody(r, true)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := b.err(); err != nil {
-		s.writeError(w, r, err)
+	if _, ok := readEmptyBody(s, w, r); !ok {
 		return
 	}
 

@@ -14,7 +14,7 @@ import (
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request, c *service.Caller) {
 	if c.Session == nil {
 		// The GET route also serves HEAD, which must not store a session
-		// that nobody receives.
+		// whose token no client receives.
 		if r.Method == http.MethodHead {
 			w.Header().Set("Cache-Control", "no-store")
 			w.WriteHeader(http.StatusOK)

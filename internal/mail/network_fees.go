@@ -2,8 +2,8 @@ package mail
 
 import "github.com/accountnet/accountnet"
 
-// FeeProposed is the data of the mail that tells a child account's users
-// about a new fee proposal from the parent.
+// FeeProposed is the data of the mail that informs a child account's users
+// of a new fee proposal from the parent.
 type FeeProposed struct {
 	AppTitle     string
 	ParentTitle  string
@@ -14,7 +14,7 @@ type FeeProposed struct {
 	LoginURL     string
 }
 
-// FeeDeclined is the data of the mail that tells the proposing user that
+// FeeDeclined is the data of the mail that informs the proposing user that
 // the child declined the proposal.
 type FeeDeclined struct {
 	AppTitle    string

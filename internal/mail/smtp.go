@@ -144,8 +144,8 @@ func parseSender(from string) ([2]string, error) {
 	return addr, nil
 }
 
-// Send delivers one message. A 5xx answer that is not temporary (such as
-// 550 for an unknown recipient) is returned wrapped in ErrPermanent; every
+// Send delivers one message. A 5xx reply that is not temporary (such as
+// 550 for an unknown recipient) is returned wrapped in ErrPermanent. Every
 // other failure, including refused and timed-out connections, may be
 // retried.
 func (s *SMTP) Send(ctx context.Context, m *accountnet.Mail) error {
@@ -160,9 +160,9 @@ func (s *SMTP) Send(ctx context.Context, m *accountnet.Mail) error {
 	}
 	err = client.Send(msg)
 
-	// A reused connection may have been closed by the server while idle;
-	// the check before sending finds that out, and nothing was sent, so
-	// one fresh connection is tried at once.
+	// The server may have closed a reused connection while it was idle.
+	// go-mail's check before sending detects that before anything is sent,
+	// so one fresh connection is tried at once.
 	var se *gomail.SendError
 	if err != nil && reused && errors.As(err, &se) && se.Reason == gomail.ErrConnCheck {
 		client.Close()

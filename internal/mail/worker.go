@@ -49,8 +49,8 @@ func (w *Worker) Wake() {
 }
 
 // Run delivers mail with Concurrency loops until ctx ends. A send in
-// flight when ctx ends is finished first, so shutdown loses nothing; a
-// crash leaves the lease to run out and another attempt to follow.
+// flight when ctx ends is finished and recorded first, so shutdown loses
+// nothing. After a crash the lease runs out and another attempt follows.
 func (w *Worker) Run(ctx context.Context) {
 	n := w.Concurrency
 	if n <= 0 {

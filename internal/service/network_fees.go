@@ -201,8 +201,8 @@ func feeRuleProblem(ctx context.Context, q *store.Q, appID, parentDomainID, chil
 	return accountnet.CheckProposedFee(*rule, fee), nil
 }
 
-// queueFeeDeclinedMail tells the user who made the proposal that it was
-// declined.
+// queueFeeDeclinedMail queues the mail that informs the user who made the
+// proposal that it was declined.
 func (s *Service) queueFeeDeclinedMail(ctx context.Context, q *store.Q, c *Caller, proposal *accountnet.Network) error {
 	proposer, err := q.FindUser(ctx, c.App.ID, proposal.ProposedUserID)
 	if accountnet.ErrorCode(err) == accountnet.CodeNotFound {

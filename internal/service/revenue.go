@@ -81,8 +81,8 @@ func (s *Service) RecordRevenue(ctx context.Context, c *Caller, in RevenueInput)
 	})
 
 	// On PostgreSQL a concurrent request with the same reference can commit
-	// between the lookup and the insert; its unique violation rolls this
-	// transaction back, and the committed event is then the answer.
+	// between the lookup and the insert. Its unique violation rolls this
+	// transaction back, and the committed event is then the result.
 	if errors.Is(err, store.ErrUnique) {
 		return s.repeatedRevenue(ctx, s.DB.Reader(), event)
 	}

@@ -1,5 +1,5 @@
 // Package smtptest runs a real SMTP server on a loopback port for tests,
-// built with go-smtp. It records every message it accepts and can be told
+// built with go-smtp. It records every message it accepts and can be set up
 // to fail attempts, reject recipients, require authentication or offer
 // STARTTLS with a self-signed certificate.
 package smtptest
@@ -47,8 +47,8 @@ type Options struct {
 	TLS       bool            // offer STARTTLS with a self-signed certificate
 	Username  string          // when set, require AUTH PLAIN with Password
 	Password  string          // password for Username
-	FailFirst int             // answer the first N DATA commands with 451
-	Reject    map[string]bool // recipients answered with 550
+	FailFirst int             // reply 451 to the first N DATA commands
+	Reject    map[string]bool // recipients rejected with 550
 	Delay     time.Duration   // wait before accepting each message
 }
 

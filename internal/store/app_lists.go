@@ -9,8 +9,8 @@ import (
 
 // The record lists across one app that the admin API serves. They use the
 // filters of the lists of one account. Each table has an (app_id,
-// created, …) index in the lists' order, so that a page without a search
-// is read from the index; the count still reads every matching entry.
+// created, …) index in the lists' order, so a page without a search is
+// read from the index. The count still reads every matching entry.
 
 // FindAppInvitations returns one page of every invitation of the app,
 // newest first (ties by id, descending), with the total that match the
@@ -49,8 +49,8 @@ type RevenueFilter struct {
 	Period *accountnet.Period // nil for every month
 }
 
-// where builds the conditions that follow the list's scope, whose
-// arguments are args, and appends their arguments.
+// where returns the conditions that follow the list's scope, with their
+// arguments appended to args (the scope's arguments).
 func (f RevenueFilter) where(args []any) (string, []any) {
 	conditions := ""
 	if f.Search != "" {

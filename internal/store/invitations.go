@@ -64,9 +64,9 @@ func (q *Q) CountActiveInvitations(ctx context.Context, parentAccountID, emailKe
 
 // AcceptInvitation moves a pending, unexpired invitation whose token
 // hashes to tokenHash to accepted. The condition is part of the UPDATE, so
-// of two concurrent calls exactly one reports true: on PostgreSQL the
+// of two concurrent calls exactly one reports true. On PostgreSQL the
 // second waits for the first to commit and then finds the row no longer
-// pending, and on SQLite writers run one at a time. A token replaced by a
+// pending. On SQLite writers run one at a time. A token replaced by a
 // concurrent re-send no longer matches, so the old link cannot win.
 func (q *Q) AcceptInvitation(ctx context.Context, id, tokenHash string, now int64) (bool, error) {
 	res, err := q.db.ExecContext(ctx, `UPDATE invitations SET status = 'accepted', updated = $3

@@ -15,8 +15,8 @@ type InvitationFilter struct {
 	Now    int64                       // Unix seconds; splits pending from expired
 }
 
-// where builds the conditions that follow the list's scope, whose
-// arguments are args, and appends their arguments. Expired is derived,
+// where returns the conditions that follow the list's scope, with their
+// arguments appended to args (the scope's arguments). Expired is derived,
 // because it is stored as pending with expires <= now.
 func (f InvitationFilter) where(args []any) (string, []any) {
 	arg := func(v any) string {

@@ -64,9 +64,9 @@ func (q *Q) FindParentNetwork(ctx context.Context, appID, childAccountID string)
 }
 
 // LockNetwork returns the network of childAccountID and, on PostgreSQL,
-// holds its row lock (FOR UPDATE) until the transaction ends, so that a
-// proposal, an answer, a removal and revenue recording on the same network
-// run one after another. On SQLite the write transaction already excludes
+// holds its row lock (FOR UPDATE) until the transaction ends. Proposals,
+// accepts, declines and removals of one network therefore run one after
+// another, and revenue recording (FOR SHARE) waits for them. On SQLite the write transaction already excludes
 // every other writer.
 func (q *Q) LockNetwork(ctx context.Context, appID, childAccountID string) (*accountnet.Network, error) {
 	var n accountnet.Network
@@ -171,9 +171,9 @@ func (q *Q) FindNetworks(ctx context.Context, appID, parentAccountID string, f N
 	return list, total, nil
 }
 
-// where builds the fee and search conditions that follow the list's
-// scope, whose arguments are args, and appends their arguments. The
-// search condition needs the child account joined as a.
+// where returns the fee and search conditions that follow the list's
+// scope, with their arguments appended to args (the scope's arguments).
+// The search condition needs the child account joined as a.
 func (f NetworkFilter) where(args []any) (string, []any) {
 	conditions := feeStateCondition(f.FeeState)
 	if f.Search != "" {

@@ -41,8 +41,8 @@ func (q *Q) RevokeUserSessions(ctx context.Context, userID string, now int64) er
 }
 
 // TouchSession sets the session's last use to now unless it was already
-// recorded after notAfter, so that a session used many times a minute is
-// written at most once in that time. Revoked sessions are left alone.
+// recorded after notAfter, so a busy session is written at most once per
+// interval. Revoked sessions are left alone.
 func (q *Q) TouchSession(ctx context.Context, id string, now, notAfter int64) error {
 	_, err := q.db.ExecContext(ctx, `UPDATE sessions SET last_seen = $2 WHERE id = $1 AND last_seen <= $3 AND revoked = 0`,
 		id, now, notAfter)
